@@ -1,0 +1,580 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, authentik.api contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Desired-state engine of the authentik.api collection.
+
+PRIVATE to the authentik.api collection: the leading underscore means this is not a public API.
+
+A module declares a ``Resource`` (API path, identity, fields with their comparison kind, references,
+secrets) and hands its params to ``ensure()``. The engine alone looks the object up, resolves
+references (slugs, names, usernames) to primary keys, compares only the options the user set,
+creates/updates/deletes, predicts the result in check mode, and builds a before/after diff with
+secrets masked. Modules never compare, check-mode or diff by themselves.
+
+The engine talks to anything with ``client`` (an ``AuthentikClient``), ``params``, ``check_mode``,
+``_diff`` and ``warn()``: an ``AuthentikModule`` in production, a plain object in unit tests.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+import hmac
+import re
+import time
+import uuid
+
+from ansible_collections.authentik.api.plugins.module_utils._client import AuthentikError
+
+MASK = "********"
+MASK_CHANGED = "******** (new value)"
+TRANSIENT_STATUSES = (429, 502, 503, 504)
+
+_UTC = datetime.timezone.utc
+_DT_RE = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?"
+    r"\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$")
+DURATION_UNITS = ("weeks", "days", "hours", "minutes", "seconds", "milliseconds", "microseconds")
+_DURATION_PAIR_RE = re.compile(r"^\s*([A-Za-z]+)\s*=\s*(-?\d+(?:\.\d+)?)\s*$")
+
+
+# --------------------------------------------------------------------------------------------
+# Value kinds: parsing user input and canonical forms for comparison
+# --------------------------------------------------------------------------------------------
+
+def parse_uuid(value):
+    """A canonical lower-case UUID string; ValueError when ``value`` is not a UUID."""
+    return str(uuid.UUID(str(value).strip()))
+
+
+def is_uuid(value):
+    try:
+        parse_uuid(value)
+    except (ValueError, TypeError, AttributeError):
+        return False
+    return True
+
+
+def parse_datetime(value):
+    """An aware UTC datetime from ISO 8601 text (``Z``, ``+02:00``, or naive meaning UTC)."""
+    if isinstance(value, datetime.datetime):
+        dt = value
+    else:
+        match = _DT_RE.match(str(value).strip())
+        if not match:
+            raise ValueError("not an ISO 8601 date-time")
+        year, month, day, hour, minute, second, frac, zone = match.groups()
+        micro = int((frac or "0")[:6].ljust(6, "0"))
+        dt = datetime.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0), micro)
+        if zone and zone not in ("Z", "z"):
+            sign = -1 if zone[0] == "-" else 1
+            digits = zone[1:].replace(":", "")
+            offset = datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
+            dt = dt.replace(tzinfo=datetime.timezone(sign * offset))
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=_UTC)
+    return dt.astimezone(_UTC)
+
+
+def format_datetime(dt):
+    return dt.astimezone(_UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_duration(value):
+    """authentik's ``unit=number;unit=number`` duration (``hours=1;minutes=30``) as a timedelta."""
+    kwargs = {}
+    text = str(value).strip()
+    for pair in text.split(";") if text else []:
+        if not pair.strip():
+            continue
+        match = _DURATION_PAIR_RE.match(pair)
+        if not match:
+            raise ValueError("%r is not unit=number" % pair.strip())
+        unit = match.group(1).lower()
+        if unit not in DURATION_UNITS:
+            raise ValueError("%r is not one of %s" % (match.group(1), ", ".join(DURATION_UNITS)))
+        kwargs[unit] = kwargs.get(unit, 0.0) + float(match.group(2))
+    if not kwargs:
+        raise ValueError("no unit=number pair")
+    return datetime.timedelta(**kwargs)
+
+
+class Kind:
+    """How one field's values are checked, sent and compared."""
+
+    RAW = "raw"
+    INT = "int"
+    BOOL = "bool"
+    UUID = "uuid"
+    UUID_SET = "uuid_set"
+    DATETIME = "datetime"
+    DURATION = "duration"
+    DICT = "dict"
+
+    HINTS = {
+        INT: "an integer",
+        UUID: "a UUID",
+        UUID_SET: "a list of UUIDs",
+        DATETIME: "an ISO 8601 date-time such as 2026-12-31T23:59:00Z",
+        DURATION: "a duration in authentik's format such as hours=1;minutes=30 (units: %s)" % ", ".join(DURATION_UNITS),
+        DICT: "a dictionary",
+    }
+
+    @classmethod
+    def to_api(cls, kind, value):
+        """The value to send, from the user's (already resolved) value. ValueError when invalid."""
+        if value is None:
+            return None
+        if kind == cls.INT:
+            if isinstance(value, bool):
+                raise ValueError("a boolean is not an integer")
+            return int(value)
+        if kind == cls.UUID:
+            return parse_uuid(value)
+        if kind == cls.UUID_SET:
+            if isinstance(value, (str, dict)):
+                raise ValueError("not a list")
+            out = []
+            for item in value:
+                try:
+                    item = parse_uuid(item)
+                except (ValueError, TypeError, AttributeError):
+                    raise ValueError("%r is not a UUID" % (item,))
+                if item not in out:
+                    out.append(item)
+            return out
+        if kind == cls.DATETIME:
+            return format_datetime(parse_datetime(value))
+        if kind == cls.DURATION:
+            parse_duration(value)
+            return str(value).strip()
+        if kind == cls.DICT:
+            if not isinstance(value, dict):
+                raise ValueError("not a dictionary")
+            return value
+        return value
+
+    @classmethod
+    def canon(cls, kind, value):
+        """A form in which two values that mean the same thing are equal (set order, UUID case, instants)."""
+        if value is None:
+            return None
+        try:
+            if kind == cls.UUID:
+                return parse_uuid(value)
+            if kind == cls.UUID_SET:
+                return frozenset(parse_uuid(v) for v in value)
+            if kind == cls.DATETIME:
+                return parse_datetime(value)
+            if kind == cls.DURATION:
+                return parse_duration(value)
+            if kind == cls.INT:
+                return int(value)
+        except (ValueError, TypeError, AttributeError):
+            return value
+        return value
+
+
+class Ref:
+    """A reference to another authentik object, given by its primary key or by a name.
+
+    A value that already has the shape of the primary key (a UUID, an integer) costs no request.
+    Otherwise each filter in ``by`` is tried in turn (``order(value)`` may reorder them) until one
+    finds the object: ``direct`` GETs ``path/<value>/`` instead (flows by slug). ``exact`` names the
+    field that must equal the value (for case-insensitive filters), ``scope`` maps query parameters
+    to fields already resolved (an endpoint name within its provider), ``params`` are fixed query
+    parameters, ``label(obj)`` describes a candidate in an ambiguity message.
+    """
+
+    def __init__(self, what, path, by=(), pk="pk", pk_kind=Kind.UUID, direct=False, exact=None, scope=None,
+                 params=None, order=None, label=None):
+        self.what = what
+        self.path = path
+        self.by = tuple(by)
+        self.pk = pk
+        self.pk_kind = pk_kind
+        self.direct = direct
+        self.exact = exact
+        self.scope = scope or {}
+        self.params = params or {}
+        self.order = order
+        self.label = label or (lambda obj: str(obj.get(self.pk)))
+
+    def is_pk(self, value):
+        if self.pk_kind == Kind.INT:
+            return isinstance(value, int) and not isinstance(value, bool) or (isinstance(value, str) and value.strip().isdigit())
+        return is_uuid(value)
+
+    def resolve(self, module, option, value, resolved):
+        """The primary key for ``value``; AuthentikError naming the option when nothing matches."""
+        if self.is_pk(value):
+            return Kind.to_api(self.pk_kind, value)
+        value = str(value).strip()
+        if not value:
+            raise AuthentikError("%s: an empty string is not a %s" % (option, self.what), sent=False)
+        cache = getattr(module, "_authentik_ref_cache", None)
+        if cache is None:
+            cache = {}
+            setattr(module, "_authentik_ref_cache", cache)
+        scope = dict((param, resolved.get(field)) for param, field in self.scope.items() if resolved.get(field) is not None)
+        key = (self.path, value, tuple(sorted(scope.items())))
+        if key not in cache:
+            cache[key] = self._lookup(module, option, value, scope)
+        return cache[key]
+
+    def _lookup(self, module, option, value, scope):
+        client = module.client
+        if self.direct:
+            obj = client.get_or_none(client.item_path(self.path, value))
+            if obj is not None:
+                return obj[self.pk]
+        filters = self.order(value) if self.order else self.by
+        for name in filters:
+            params = dict(self.params)
+            params.update(scope)
+            params[name] = value
+            params["page_size"] = 20
+            found = client.get(self.path, params=params).get("results", [])
+            if self.exact:
+                found = [obj for obj in found if obj.get(self.exact) == value]
+            if len(found) == 1:
+                return found[0][self.pk]
+            if len(found) > 1:
+                raise AuthentikError("%s: %r matches %d %ss (%s); give its %s instead%s" % (
+                    option, value, len(found), self.what, ", ".join(self.label(obj) for obj in found[:5]),
+                    "UUID" if self.pk_kind == Kind.UUID else "pk",
+                    "" if not self.scope or scope else " or narrow it with %s" % ", ".join(sorted(set(self.scope.values())))),
+                    sent=False)
+        where = " in %s" % ", ".join("%s %s" % kv for kv in sorted(scope.items())) if scope else ""
+        raise AuthentikError("%s: no %s %r found%s" % (option, self.what, value, where), sent=False)
+
+
+class Field:
+    """One writable field of a resource, set through the module option of the same name.
+
+    ``kind`` selects validation, comparison and the form sent (see ``Kind``); ``ref`` resolves names
+    to primary keys (``many`` for a list of references); ``nullable`` lets an empty string clear the
+    field; ``pattern``/``max_length`` validate text before any request; ``immutable`` is the message
+    given when an existing object has another value (the change is refused); ``ignore`` is
+    ``(predicate(obj), warning)``: when the merged object satisfies the predicate, the server
+    manages this field itself, so the option is left out of the request and of the comparison.
+    ``filter`` is the query parameter used when the field filters a list.
+    """
+
+    def __init__(self, kind=Kind.RAW, ref=None, many=False, nullable=False, pattern=None, max_length=None,
+                 immutable=None, ignore=None, filter=None):
+        self.kind = kind
+        self.ref = ref
+        self.many = many
+        self.nullable = nullable
+        self.pattern = re.compile(pattern) if pattern else None
+        self.max_length = max_length
+        self.immutable = immutable
+        self.ignore = ignore
+        self.filter = filter
+
+    def resolve(self, module, option, value, resolved):
+        """The API value for the user's ``value`` (references resolved, format checked)."""
+        if self.nullable and value == "":
+            return None
+        if self.pattern is not None or self.max_length is not None:
+            text = str(value)
+            if self.max_length is not None and len(text) > self.max_length:
+                raise AuthentikError("%s: %r is %d characters long; authentik allows at most %d"
+                                     % (option, _short(text), len(text), self.max_length), sent=False)
+            if self.pattern is not None and not self.pattern.match(text):
+                raise AuthentikError("%s: %r does not match %s" % (option, _short(text), self.pattern.pattern), sent=False)
+        if self.ref is not None:
+            if self.many:
+                value = [self.ref.resolve(module, option, item, resolved) for item in value]
+            else:
+                value = self.ref.resolve(module, option, value, resolved)
+        try:
+            return Kind.to_api(self.kind, value)
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise AuthentikError("%s: %r is not %s (%s)" % (option, _short(value), Kind.HINTS.get(self.kind, "valid"), exc),
+                                 sent=False)
+
+    def same(self, current, desired):
+        return Kind.canon(self.kind, current) == Kind.canon(self.kind, desired)
+
+
+class Secret:
+    """A secret attached to an object (a token's key): read at ``read`` and set at ``write``, both
+    relative to the object's URL, under ``attr``. ``option`` holds the wanted value (no_log);
+    ``return_option`` asks for the current value in the result. Never in a diff."""
+
+    def __init__(self, option, read, write, attr="key", return_option=None):
+        self.option = option
+        self.read = read
+        self.write = write
+        self.attr = attr
+        self.return_option = return_option
+
+
+class Resource:
+    """What a module manages: ``path`` (collection URL under /api/v3/), ``name`` (the result key),
+    ``key`` (the field addressing one object in URLs), ``lookup`` = ``(option, field, filter)``: the
+    option naming the object, the field it matches and the list filter used to find it (``None``:
+    GET ``path/<value>/`` directly); ``fields`` (Field by option/field name, in resolution order);
+    ``echo``: fields always sent with an update (the server resets them when they are missing);
+    ``create_defaults``: values sent on create when the option is unset; ``required_on_create``;
+    ``conflict``: message when the identity is already taken by something this lookup cannot see;
+    ``absent_message``: raised instead of creating (objects the API cannot create);
+    ``filters``: Fields that select many objects (bulk operations and info modules); ``ident``: the
+    Field validating the identity option when it is not itself a writable field."""
+
+    def __init__(self, name, path, key, lookup, fields, echo=(), create_defaults=None, required_on_create=(),
+                 conflict=None, absent_message=None, secret=None, filters=None, what=None, ident=None):
+        self.name = name
+        self.ident = ident
+        self.what = what or name
+        self.path = path
+        self.key = key
+        self.lookup_option, self.lookup_field, self.lookup_filter = lookup
+        self.fields = fields
+        self.echo = tuple(echo)
+        self.create_defaults = create_defaults or {}
+        self.required_on_create = tuple(required_on_create)
+        self.conflict = conflict
+        self.absent_message = absent_message
+        self.secret = secret
+        self.filters = filters or {}
+
+    def item_path(self, client, obj):
+        return client.item_path(self.path, obj[self.key])
+
+    def view(self, obj):
+        """The part of an object shown in a diff: its key, its identity and its writable fields."""
+        if not obj:
+            return {}
+        names = [self.key, self.lookup_field] + [name for name in self.fields if name not in (self.key, self.lookup_field)]
+        return dict((name, obj.get(name)) for name in names if name in obj)
+
+
+def _short(value, limit=80):
+    """The value itself when short (shown with %r), else its text cut to ``limit`` characters."""
+    text = value if isinstance(value, str) else repr(value)
+    return value if len(text) <= limit else text[:limit] + "..."
+
+
+# --------------------------------------------------------------------------------------------
+# Lookup
+# --------------------------------------------------------------------------------------------
+
+def find(module, res, ident):
+    """The current object named ``ident`` (already validated), or None. One request."""
+    client = module.client
+    if res.lookup_filter is None:
+        return client.get_or_none(client.item_path(res.path, ident))
+    found = client.get(res.path, params={res.lookup_filter: ident, "page_size": 20}).get("results", [])
+    found = [obj for obj in found if obj.get(res.lookup_field) == ident]
+    if len(found) > 1:
+        raise AuthentikError("%s: %d %ss are named %r; authentik should not allow that, resolve it by hand"
+                             % (res.lookup_option, len(found), res.what, ident), sent=False)
+    return found[0] if found else None
+
+
+def identity(module, res):
+    """The validated value of the identity option."""
+    option = res.lookup_option
+    value = module.params[option]
+    field = res.ident or res.fields.get(res.lookup_field) or res.fields.get(option)
+    if field is not None:
+        return field.resolve(module, option, value, {})
+    return value
+
+
+def resolve_options(module, fields, params, current=None):
+    """API values for the options the user set (None means unset), in declaration order."""
+    resolved = {}
+    scope = dict(current or {})
+    for name, field in fields.items():
+        value = params.get(name)
+        if value is None:
+            continue
+        resolved[name] = field.resolve(module, name, value, _Chain(resolved, scope))
+    return resolved
+
+
+class _Chain(dict):
+    """``resolved`` first, then the current object: a reference scope sees both."""
+
+    def __init__(self, first, second):
+        super(_Chain, self).__init__(second)
+        self.update(first)
+
+
+# --------------------------------------------------------------------------------------------
+# ensure(): the one desired-state operation
+# --------------------------------------------------------------------------------------------
+
+def ensure(module, res):
+    """Make the object match the module's params; return the module result (changed, object, diff)."""
+    params = module.params
+    state = params.get("state") or "present"
+    ident = identity(module, res)
+    current = find(module, res, ident)
+
+    if state == "absent":
+        if current is not None and not module.check_mode:
+            delete(module, res, current)
+        return _result(module, res, current is not None, current, None, None, None)
+
+    desired = resolve_options(module, dict((k, f) for k, f in res.fields.items() if k != res.lookup_field),
+                              params, current)
+    desired[res.lookup_field] = ident
+    changed = False
+    created = False
+    if current is None:
+        if res.absent_message:
+            raise AuthentikError(res.absent_message % {"value": ident}, sent=False)
+        body = dict(res.create_defaults)
+        body.update(desired)
+        _drop_ignored(module, res, body, body)
+        missing = [name for name in res.required_on_create if body.get(name) is None]
+        if missing:
+            raise AuthentikError("%s: required to create %s %r, which does not exist yet"
+                                 % (", ".join(missing), res.what, ident), sent=False)
+        if module.check_mode:
+            after, how = body, "created"
+        else:
+            after, how = _create(module, res, ident, body)
+        created = how == "created"
+        changed = how != "taken"  # "lost": our POST may have landed before the connection dropped
+        if not created:  # found on re-reading: converge on it like an update
+            current = after
+    if current is not None:
+        merged = dict(current)
+        merged.update(desired)
+        _drop_ignored(module, res, desired, merged)
+        changes = dict((name, value) for name, value in desired.items()
+                       if not res.fields.get(name, Field()).same(current.get(name), value))
+        _refuse_immutable(res, current, changes)
+        after = current
+        if changes:
+            changed = True
+            body = dict(changes)
+            for name in res.echo:
+                body.setdefault(name, current.get(name))
+            if module.check_mode:
+                after = dict(current)
+                after.update(body)
+            else:
+                after = module.client.request("PATCH", res.item_path(module.client, current), body=body, idempotent=True)
+
+    secret_before, secret_after, secret_changed = _ensure_secret(module, res, None if created else current, after)
+    changed = changed or secret_changed
+    result = _result(module, res, changed, current, after, secret_before, secret_after)
+    if res.secret and res.secret.return_option and params.get(res.secret.return_option) and after.get(res.key) is not None:
+        if not (module.check_mode and (created or secret_changed)):
+            result[res.secret.attr] = module.client.get(res.item_path(module.client, after) + res.secret.read)[res.secret.attr]
+    return result
+
+
+def _drop_ignored(module, res, desired, merged):
+    for name, field in res.fields.items():
+        if field.ignore and name in desired and module.params.get(name) is not None and field.ignore[0](merged):
+            module.warn(field.ignore[1] % {"option": name, "value": module.params.get(name)})
+            desired.pop(name)
+
+
+def _refuse_immutable(res, current, changes):
+    for name in list(changes):
+        field = res.fields.get(name)
+        if field is not None and field.immutable:
+            raise AuthentikError(field.immutable % {"option": name, "current": current.get(name), "value": changes[name],
+                                                    "ident": current.get(res.lookup_field)}, sent=False)
+
+
+def _create(module, res, ident, body):
+    """POST the new object. A POST is never blindly retried: after a lost answer, a gateway error,
+    a 429 or an "already exists" (a concurrent run), the object is looked up again; if it is there
+    the run converges on it, else the POST is sent again (bounded by ``retries``).
+    Returns ``(object, how)``: how is "created", "lost" (found after an unanswered POST, which may
+    have been ours) or "taken" (created by somebody else)."""
+    client = module.client
+    attempts = client.retries + 1
+    for attempt in range(attempts):
+        try:
+            return client.request("POST", res.path, body=body), "created"
+        except AuthentikError as exc:
+            taken = exc.status == 400 and any("already exists" in msg for msg in exc.field_messages(res.lookup_field))
+            lost = exc.status in TRANSIENT_STATUSES or (exc.status is None and exc.method is not None)
+            if not (taken or lost):
+                raise
+            existing = find(module, res, ident)
+            if existing is not None:
+                return existing, "lost" if lost else "taken"
+            if taken:
+                if res.conflict:
+                    raise AuthentikError(res.conflict % {"value": ident, "server": exc.msg}, exc.method, exc.path, exc.status,
+                                         exc.detail)
+                raise
+            if attempt + 1 >= attempts:
+                raise
+            time.sleep(client.backoff * (2 ** attempt))
+    raise AuthentikError("internal error: create loop ended")  # pragma: no cover
+
+
+def delete(module, res, obj):
+    """DELETE one object; a 404 (already gone, perhaps by our own lost first attempt) is success."""
+    try:
+        module.client.request("DELETE", res.item_path(module.client, obj))
+    except AuthentikError as exc:
+        if exc.status != 404:
+            raise
+
+
+def _ensure_secret(module, res, current, after):
+    """Compare and set the resource's secret; returns (diff before, diff after, changed)."""
+    secret = res.secret
+    if secret is None or module.params.get(secret.option) is None:
+        return None, None, False
+    wanted = module.params[secret.option]
+    client = module.client
+    if current is not None:
+        existing = client.get(res.item_path(client, current) + secret.read)[secret.attr]
+        if hmac.compare_digest(str(existing).encode("utf-8"), str(wanted).encode("utf-8")):
+            return MASK, MASK, False
+    if not module.check_mode:
+        client.request("POST", res.item_path(client, after) + secret.write, body={secret.attr: wanted}, idempotent=True)
+    return (MASK if current is not None else None), MASK_CHANGED, True
+
+
+def _result(module, res, changed, before, after, secret_before, secret_after):
+    result = {"changed": changed, res.name: after or {}}
+    if getattr(module, "_diff", False):
+        diff_before = res.view(before)
+        diff_after = res.view(after)
+        if secret_before is not None:
+            diff_before[res.secret.attr] = secret_before
+        if secret_after is not None:
+            diff_after[res.secret.attr] = secret_after
+        result["diff"] = {"before": diff_before, "after": diff_after}
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Many objects: listing and bulk deletion by filter
+# --------------------------------------------------------------------------------------------
+
+def select(module, res):
+    """Every object matching the filter options the user set (all pages)."""
+    resolved = resolve_options(module, res.filters, module.params)
+    query = dict((res.filters[name].filter or name, value) for name, value in resolved.items())
+    return module.client.list(res.path, params=query), query
+
+
+def delete_selected(module, res):
+    """Delete every object matching the filters; an empty filter is refused. Returns (deleted, query)."""
+    if not any(module.params.get(name) is not None for name in res.filters):
+        raise AuthentikError("refusing to delete every %s: give at least one of %s" % (res.what, ", ".join(res.filters)),
+                             sent=False)
+    objects, query = select(module, res)
+    if not module.check_mode:
+        for obj in objects:
+            delete(module, res, obj)
+    return objects, query

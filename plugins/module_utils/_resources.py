@@ -1,0 +1,69 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, authentik.api contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""References to authentik objects shared by several modules (users, flows, RAC providers, endpoints,
+property mappings) and the RAC connection token resource used by two modules.
+
+PRIVATE to the authentik.api collection: the leading underscore means this is not a public API.
+Each reference accepts the object's primary key (no request) or a name (one filtered request).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.authentik.api.plugins.module_utils._engine import Field, Kind, Ref, Resource
+
+USER = Ref("user", "core/users/", by=("username",), pk_kind=Kind.INT, exact="username",
+           label=lambda u: "%s (%s)" % (u.get("username"), u.get("pk")))
+
+FLOW = Ref("flow", "flows/instances/", direct=True, pk_kind=Kind.UUID)
+
+RAC_PROVIDER = Ref("RAC provider", "providers/rac/", by=("name__iexact",), pk_kind=Kind.INT, exact="name",
+                   label=lambda p: "%s (%s)" % (p.get("name"), p.get("pk")))
+
+RAC_ENDPOINT = Ref("RAC endpoint", "rac/endpoints/", by=("name",), pk_kind=Kind.UUID, exact="name",
+                   scope={"provider": "provider"}, params={"superuser_full_list": "true"},
+                   label=lambda e: "%s on provider %s" % (e.get("pk"), e.get("provider")))
+
+# Managed ids look like paths (goauthentik.io/providers/rac/rdp-default), names usually do not: try the
+# likelier filter first so that a reference costs one request.
+RAC_PROPERTY_MAPPING = Ref("RAC property mapping", "propertymappings/provider/rac/", pk_kind=Kind.UUID, exact=None,
+                           order=lambda v: ("managed", "name") if "/" in v else ("name", "managed"),
+                           label=lambda m: "%s (%s)" % (m.get("name"), m.get("pk")))
+
+CONNECTION_TOKEN_FILTERS = dict(
+    provider=Field(kind=Kind.INT, ref=RAC_PROVIDER, filter="provider"),
+    endpoint=Field(kind=Kind.UUID, ref=RAC_ENDPOINT, filter="endpoint"),
+    user=Field(kind=Kind.INT, ref=USER, filter="session__user"),
+)
+
+CONNECTION_TOKEN = Resource(
+    name="connection_token",
+    what="RAC connection token",
+    path="rac/connection_tokens/",
+    key="pk",
+    lookup=("token_uuid", "pk", None),
+    ident=Field(kind=Kind.UUID),
+    fields=dict(
+        provider=Field(kind=Kind.INT, ref=RAC_PROVIDER),
+        endpoint=Field(kind=Kind.UUID, ref=RAC_ENDPOINT),
+    ),
+    absent_message=("token_uuid: RAC connection token %(value)r does not exist, and connection tokens cannot be created "
+                    "through the API (authentik creates one when a user opens a remote connection)"),
+    filters=CONNECTION_TOKEN_FILTERS,
+)
+
+
+def compact_connection_token(token):
+    """The audit view of a connection token: who is connected to which endpoint through which provider."""
+    user = token.get("user") or {}
+    endpoint = token.get("endpoint_obj") or {}
+    provider = token.get("provider_obj") or {}
+    return dict(
+        pk=token.get("pk"),
+        user=dict(pk=user.get("pk"), username=user.get("username")),
+        endpoint=dict(pk=token.get("endpoint"), name=endpoint.get("name")),
+        provider=dict(pk=token.get("provider"), name=provider.get("name")),
+    )

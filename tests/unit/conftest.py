@@ -1,0 +1,70 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, authentik.api contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Shared fixtures: one authentik simulator per test session, reset before every test, and
+``run_module`` which runs a module's main() in-process exactly as Ansible would (real exit_json /
+fail_json, so no_log masking applies) and returns its JSON result."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import json
+
+import pytest
+
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.authentik.api.tests.simulator.authentik_sim import AuthentikSimulator
+
+ADMIN_TOKEN = "sim-admin-token"
+
+
+@pytest.fixture(scope="session")
+def simulator():
+    sim = AuthentikSimulator(host="127.0.0.1", port=0, admin_token=ADMIN_TOKEN, validate="require").start()
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture
+def sim(simulator):
+    """The simulator in its initial state, with counters and faults cleared; no contract violation allowed."""
+    simulator.reset()
+    simulator.clear_faults()
+    simulator.reset_counts()
+    yield simulator
+    violations = list(simulator.violations)
+    simulator.violations.clear()
+    assert violations == [], "simulator contract violations: %r" % violations
+
+
+class ModuleRunner:
+    """Runs plugins/modules/<name>.py against the simulator."""
+
+    def __init__(self, sim):
+        self.sim = sim
+
+    def __call__(self, name, check_mode=False, diff=False, connection=True, **params):
+        args = dict(params)
+        if connection:
+            args.setdefault("url", self.sim.url)
+            args.setdefault("token", ADMIN_TOKEN)
+        args["_ansible_check_mode"] = check_mode
+        args["_ansible_diff"] = diff
+        module = importlib.import_module("ansible_collections.authentik.api.plugins.modules.%s" % name)
+        out = io.StringIO()
+        with patch_module_args(args), contextlib.redirect_stdout(out):
+            with pytest.raises(SystemExit) as exc:
+                module.main()
+        text = out.getvalue()
+        result = json.loads(text)
+        result["_rc"] = exc.value.code
+        result["_raw"] = text
+        return result
+
+
+@pytest.fixture
+def run_module(sim):
+    return ModuleRunner(sim)

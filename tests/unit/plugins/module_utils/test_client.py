@@ -1,0 +1,331 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, authentik.api contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests of the HTTP client against a scripted loopback server: URL handling, pagination,
+retries (which methods, which statuses, Retry-After), error mapping, keep-alive, token hygiene."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from ansible_collections.authentik.api.plugins.module_utils._client import (
+    AuthentikClient,
+    AuthentikError,
+    _retry_after,
+    normalize_url,
+)
+
+TOKEN = "unit-secret-token-value"
+
+
+class Script:
+    """Answers queued per request; records what was asked."""
+
+    def __init__(self):
+        self.answers = []
+        self.seen = []
+        self.connections = 0
+        self.lock = threading.Lock()
+
+    def push(self, status=200, body=None, headers=None, raw=None, drop=False):
+        self.answers.append(dict(status=status, body=body, headers=headers or {}, raw=raw, drop=drop))
+
+
+def _handler(script):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def setup(self):
+            super().setup()
+            with script.lock:
+                script.connections += 1
+
+        def log_message(self, *args):  # quiet
+            pass
+
+        def _answer(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            with script.lock:
+                script.seen.append(dict(method=self.command, path=self.path, body=body.decode() or None,
+                                        auth=self.headers.get("Authorization")))
+                answer = script.answers.pop(0) if script.answers else dict(status=200, body={}, headers={}, raw=None, drop=False)
+            if answer["drop"]:
+                self.close_connection = True
+                self.connection.close()
+                return
+            if answer["raw"] is not None:
+                payload = answer["raw"].encode()
+                ctype = "text/html"
+            else:
+                payload = b"" if answer["status"] == 204 else json.dumps(answer["body"]).encode()
+                ctype = "application/json"
+            self.send_response(answer["status"])
+            for key, value in answer["headers"].items():
+                self.send_header(key, value)
+            if payload:
+                self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _answer
+
+    return Handler
+
+
+@pytest.fixture
+def server():
+    script = Script()
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(script))
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    script.url = "http://127.0.0.1:%d" % httpd.server_address[1]
+    yield script
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def client(script, **kwargs):
+    sleeps = []
+    kwargs.setdefault("retries", 3)
+    cl = AuthentikClient(script.url, TOKEN, sleep=sleeps.append, **kwargs)
+    cl.sleeps = sleeps
+    return cl
+
+
+@pytest.mark.parametrize("given, expected", [
+    ("https://ak.example.com", "https://ak.example.com/api/v3/"),
+    ("https://ak.example.com/", "https://ak.example.com/api/v3/"),
+    ("https://ak.example.com/api/v3", "https://ak.example.com/api/v3/"),
+    ("https://ak.example.com/api/v3/", "https://ak.example.com/api/v3/"),
+    ("http://127.0.0.1:9000", "http://127.0.0.1:9000/api/v3/"),
+    ("https://example.com/auth", "https://example.com/auth/api/v3/"),
+    ("https://example.com/auth/api/v3//", "https://example.com/auth/api/v3/"),
+    (" https://ak.example.com ", "https://ak.example.com/api/v3/"),
+])
+def test_normalize_url_accepts_base_and_api_forms(given, expected):
+    assert normalize_url(given) == expected
+
+
+@pytest.mark.parametrize("given, fragment", [
+    ("ak.example.com", "is not an http(s) URL"),
+    ("ftp://ak.example.com", "is not an http(s) URL"),
+    ("https://", "is not an http(s) URL"),
+    ("", "no authentik URL given"),
+    (None, "no authentik URL given"),
+    ("https://ak.example.com/?x=1", "must not contain a query"),
+])
+def test_normalize_url_rejects_with_option_name(given, fragment):
+    with pytest.raises(AuthentikError) as exc:
+        normalize_url(given)
+    assert exc.value.msg.startswith("url: ")
+    assert fragment in exc.value.msg
+    assert "\n" not in exc.value.msg
+
+
+def test_missing_token_is_refused_before_any_request(server):
+    with pytest.raises(AuthentikError) as exc:
+        AuthentikClient(server.url, "")
+    assert exc.value.msg.startswith("token: ")
+    assert server.seen == []
+
+
+def test_bearer_json_and_keep_alive(server):
+    server.push(200, {"a": 1})
+    server.push(200, {"b": 2})
+    cl = client(server)
+    assert cl.get("core/tokens/x/") == {"a": 1}
+    assert cl.request("PATCH", "core/tokens/x/", body={"description": "d"}) == {"b": 2}
+    assert server.seen[0]["auth"] == "Bearer " + TOKEN
+    assert server.seen[0]["path"] == "/api/v3/core/tokens/x/"
+    assert json.loads(server.seen[1]["body"]) == {"description": "d"}
+    assert server.connections == 1, "both requests must share one kept-alive connection"
+
+
+def test_item_path_quotes_the_key():
+    assert AuthentikClient.item_path("core/tokens/", "a b/c") == "core/tokens/a%20b%2Fc/"
+
+
+def _page(results, nxt, count=250):
+    return {"pagination": {"next": nxt, "previous": 0, "count": count, "current": 1, "total_pages": 3,
+                           "start_index": 1, "end_index": len(results)},
+            "results": results, "autocomplete": {}}
+
+
+def test_pagination_follows_page_numbers_until_next_is_zero(server):
+    server.push(200, _page([1, 2], 2))
+    server.push(200, _page([3, 4], 3))
+    server.push(200, _page([5], 0))
+    cl = client(server)
+    assert cl.list("rac/connection_tokens/", {"provider": 4}) == [1, 2, 3, 4, 5]
+    paths = [s["path"] for s in server.seen]
+    assert paths[0].startswith("/api/v3/rac/connection_tokens/?")
+    assert "page=1" in paths[0] and "page=2" in paths[1] and "page=3" in paths[2]
+    assert all("page_size=100" in p and "provider=4" in p for p in paths)
+
+
+def test_pagination_stops_on_a_next_that_does_not_advance(server):
+    server.push(200, _page([1], 1))
+    assert client(server).list("x/") == [1]
+    assert len(server.seen) == 1
+
+
+def test_pagination_rejects_a_non_list_answer(server):
+    server.push(200, {"detail": "weird"})
+    with pytest.raises(AuthentikError) as exc:
+        client(server).list("x/")
+    assert "not an authentik list" in exc.value.msg
+
+
+@pytest.mark.parametrize("status", [429, 502, 503, 504])
+def test_idempotent_requests_retry_on_transient_status(server, status):
+    server.push(status, {"detail": "busy"})
+    server.push(status, {"detail": "busy"})
+    server.push(200, {"ok": True})
+    cl = client(server)
+    assert cl.get("x/") == {"ok": True}
+    assert len(server.seen) == 3
+    assert cl.sleeps == [0.5, 1.0]
+
+
+def test_retry_after_seconds_is_honoured_and_capped(server):
+    server.push(429, {"detail": "slow down"}, headers={"Retry-After": "7"})
+    server.push(503, {"detail": "x"}, headers={"Retry-After": "3600"})
+    server.push(200, {})
+    cl = client(server)
+    cl.get("x/")
+    assert cl.sleeps == [7.0, 60.0]
+
+
+def test_retry_after_http_date():
+    assert _retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now=1445412480.0) == pytest.approx(10.0)
+    assert _retry_after("garbage") is None
+    assert _retry_after(None) is None
+
+
+def test_retries_are_bounded_and_the_last_error_is_reported(server):
+    for dummy in range(3):
+        server.push(503, {"detail": "Service Unavailable"})
+    cl = client(server, retries=2)
+    with pytest.raises(AuthentikError) as exc:
+        cl.get("core/tokens/x/")
+    assert len(server.seen) == 3
+    assert exc.value.status == 503
+    assert exc.value.msg == "GET /api/v3/core/tokens/x/: HTTP 503: Service Unavailable"
+
+
+def test_post_is_never_retried(server):
+    server.push(503, {"detail": "Service Unavailable"})
+    server.push(201, {"pk": 1})
+    with pytest.raises(AuthentikError) as exc:
+        client(server).request("POST", "core/tokens/", body={"identifier": "x"})
+    assert exc.value.status == 503
+    assert len(server.seen) == 1
+
+
+def test_post_can_be_declared_idempotent(server):
+    server.push(502, {"detail": "Bad Gateway"})
+    server.push(204)
+    assert client(server).request("POST", "core/tokens/x/set_key/", body={"key": "k"}, idempotent=True) is None
+    assert len(server.seen) == 2
+
+
+def test_dropped_connection_is_retried_for_get_only(server):
+    server.push(drop=True)
+    server.push(200, {"ok": 1})
+    assert client(server).get("x/") == {"ok": 1}
+    server.push(drop=True)
+    with pytest.raises(AuthentikError) as exc:
+        client(server).request("POST", "x/", body={})
+    assert exc.value.status is None and exc.value.method == "POST"
+    assert "cannot reach authentik" in exc.value.msg
+
+
+def test_unreachable_server_fails_after_retries_with_one_line():
+    cl = AuthentikClient("http://127.0.0.1:9", TOKEN, retries=2, sleep=lambda s: None, timeout=2)
+    with pytest.raises(AuthentikError) as exc:
+        cl.get("core/tokens/")
+    assert "after 3 attempt(s)" in exc.value.msg
+    assert "\n" not in exc.value.msg
+    assert TOKEN not in exc.value.msg
+
+
+def test_field_errors_are_summarised_and_kept(server):
+    server.push(400, {"identifier": ["Token with this identifier already exists."], "intent": ["Invalid intent x"]})
+    with pytest.raises(AuthentikError) as exc:
+        client(server).request("POST", "core/tokens/", body={})
+    err = exc.value
+    assert err.status == 400
+    assert err.msg == ("POST /api/v3/core/tokens/: HTTP 400: identifier: Token with this identifier already exists., "
+                       "intent: Invalid intent x")
+    assert err.field_messages("identifier") == ["Token with this identifier already exists."]
+    assert err.field_messages("user") == []
+    assert err.result() == {"method": "POST", "path": "/api/v3/core/tokens/", "status": 400, "detail": err.detail}
+
+
+def test_detail_errors_and_403(server):
+    server.push(403, {"detail": "Token invalid/expired"})
+    with pytest.raises(AuthentikError) as exc:
+        client(server).get("core/tokens/")
+    assert exc.value.msg == "GET /api/v3/core/tokens/: HTTP 403: Token invalid/expired"
+
+
+def test_html_error_page_is_one_readable_line(server):
+    server.push(502, raw="<html><head><title>502 Bad Gateway</title></head>\n<body><h1>Bad Gateway</h1></body></html>")
+    with pytest.raises(AuthentikError) as exc:
+        client(server, retries=0).get("x/")
+    assert exc.value.msg == "GET /api/v3/x/: HTTP 502: non-JSON answer (text/html): 502 Bad Gateway Bad Gateway"
+
+
+def test_success_that_is_not_json_names_the_url(server):
+    server.push(200, raw="<html>login page</html>")
+    with pytest.raises(AuthentikError) as exc:
+        client(server).get("x/")
+    assert "the answer is not JSON" in exc.value.msg and "is url pointing at authentik" in exc.value.msg
+
+
+def test_404_without_json_hints_at_the_base_url(server):
+    server.push(404, raw="<h1>Not Found</h1>")
+    with pytest.raises(AuthentikError) as exc:
+        client(server).get("core/tokens/")
+    assert exc.value.status == 404
+    assert "is url the base URL of an authentik server" in exc.value.msg
+
+
+def test_get_or_none_maps_404_to_none_only(server):
+    server.push(404, {"detail": "No Token matches the given query."})
+    server.push(403, {"detail": "You do not have permission to perform this action."})
+    cl = client(server)
+    assert cl.get_or_none("core/tokens/x/") is None
+    with pytest.raises(AuthentikError):
+        cl.get_or_none("core/tokens/x/")
+
+
+def test_redirect_is_an_error_not_followed(server):
+    server.push(301, {}, headers={"Location": "https://elsewhere/api/v3/x/"})
+    with pytest.raises(AuthentikError) as exc:
+        client(server).get("x/")
+    assert "redirected to https://elsewhere/api/v3/x/" in exc.value.msg
+    assert len(server.seen) == 1
+
+
+def test_check_mode_client_refuses_writes(server):
+    cl = client(server, check_mode=True)
+    for method in ("POST", "PATCH", "PUT", "DELETE"):
+        with pytest.raises(AuthentikError) as exc:
+            cl.request(method, "core/tokens/x/", body={})
+        assert "check mode" in exc.value.msg
+    assert server.seen == []
+
+
+def test_token_is_scrubbed_from_messages(server):
+    server.push(400, {"detail": "token %s is bad" % TOKEN})
+    with pytest.raises(AuthentikError) as exc:
+        client(server).request("POST", "x/", body={})
+    assert TOKEN not in exc.value.msg
+    assert "********" in exc.value.msg

@@ -1,0 +1,556 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, authentik.api contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests of the desired-state engine with an in-memory API: every comparison rule, reference
+resolution and its request cost, echo fields, immutable and ignored fields, create convergence,
+check mode (no write), diff (secrets masked), bulk selection."""
+
+from __future__ import annotations
+
+import copy
+import datetime
+
+import pytest
+
+from ansible_collections.authentik.api.plugins.module_utils._client import AuthentikClient, AuthentikError
+from ansible_collections.authentik.api.plugins.module_utils import _engine as engine
+from ansible_collections.authentik.api.plugins.module_utils._engine import (
+    MASK,
+    MASK_CHANGED,
+    Field,
+    Kind,
+    Ref,
+    Resource,
+    Secret,
+    delete_selected,
+    ensure,
+    parse_datetime,
+    parse_duration,
+    select,
+)
+
+UUID_A = "8f14e45f-ceea-467a-9575-3d2b1e0f8c11"
+UUID_B = "c9f0f895-fb98-4b91-9d5e-6a8f2b0c7d22"
+FLOW_UUID = "45c48cce-2e2d-4fbd-8c4a-1f0e9d8b7a33"
+
+
+class FakeApi:
+    """A tiny in-memory authentik: collections keyed by path, objects by their URL key."""
+
+    retries = 2
+    backoff = 0
+
+    def __init__(self, check_mode=False):
+        self.check_mode = check_mode
+        self.data = {"things/": {}, "flows/instances/": {}, "users/": {}}
+        self.keys = {"things/": "name", "flows/instances/": "slug", "users/": "pk"}
+        self.secrets = {}
+        self.calls = []
+        self.faults = []  # (method, exception) raised once, before (False) or after (True) applying
+
+    item_path = staticmethod(AuthentikClient.item_path)
+
+    def writes(self):
+        return [c for c in self.calls if c[0] != "GET"]
+
+    def _split(self, path):
+        for coll in self.data:
+            if path.startswith(coll):
+                rest = path[len(coll):].strip("/")
+                return coll, rest
+        raise AssertionError("unknown path %s" % path)
+
+    def request(self, method, path, params=None, body=None, idempotent=None, retries=None):
+        self.calls.append((method, path, copy.deepcopy(params), copy.deepcopy(body)))
+        if self.check_mode and method != "GET":
+            raise AssertionError("write in check mode")
+        fault = self.faults.pop(0) if self.faults and self.faults[0][0] == method else None
+        if fault and not fault[2]:
+            raise fault[1]
+        coll, rest = self._split(path)
+        store = self.data[coll]
+        key = self.keys[coll]
+        result = self._apply(method, coll, rest, store, key, params, body)
+        if fault:
+            raise fault[1]
+        return result
+
+    def _apply(self, method, coll, rest, store, key, params, body):
+        parts = rest.split("/") if rest else []
+        if method == "GET" and not parts:
+            found = [o for o in store.values()
+                     if all(str(o.get(k)) == str(v) for k, v in (params or {}).items() if k not in ("page", "page_size"))]
+            return {"pagination": {"next": 0}, "results": copy.deepcopy(found)}
+        if method == "POST" and not parts:
+            if body[key] in store:
+                raise AuthentikError("taken", "POST", coll, 400, {key: ["thing with this %s already exists." % key]})
+            obj = dict(body, pk=len(store) + 100)
+            store[obj[key]] = obj
+            return copy.deepcopy(obj)
+        ident = parts[0]
+        if ident not in store:
+            raise AuthentikError("404", method, coll, 404, {"detail": "Not found."})
+        if len(parts) > 1 and parts[1] == "view_key":
+            return {"key": self.secrets.get(ident, "generated")}
+        if len(parts) > 1 and parts[1] == "set_key":
+            self.secrets[ident] = body["key"]
+            return None
+        if method == "GET":
+            return copy.deepcopy(store[ident])
+        if method == "PATCH":
+            store[ident].update(body)
+            return copy.deepcopy(store[ident])
+        if method == "DELETE":
+            del store[ident]
+            return None
+        raise AssertionError(method)
+
+    def get(self, path, params=None):
+        return self.request("GET", path, params=params)
+
+    def get_or_none(self, path, params=None):
+        try:
+            return self.get(path, params)
+        except AuthentikError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    def list(self, path, params=None):
+        return self.get(path, params)["results"]
+
+
+class FakeModule:
+    def __init__(self, api, diff=True, **params):
+        self.client = api
+        self.check_mode = api.check_mode
+        self._diff = diff
+        self.params = dict(state="present")
+        self.params.update(params)
+        self.warnings = []
+
+    def warn(self, msg):
+        self.warnings.append(msg)
+
+
+FLOW = Ref("flow", "flows/instances/", direct=True, pk_kind=Kind.UUID)
+USER = Ref("user", "users/", by=("username",), pk_kind=Kind.INT, exact="username")
+
+THING = Resource(
+    name="thing",
+    path="things/",
+    key="name",
+    lookup=("name", "name", None),
+    fields=dict(
+        name=Field(pattern=r"^[a-z0-9-]+$", max_length=20),
+        kind=Field(),
+        owner=Field(kind=Kind.INT, ref=USER, immutable="owner: %(ident)s is owned by %(current)s, not %(value)s"),
+        flow=Field(kind=Kind.UUID, ref=FLOW, nullable=True),
+        tags=Field(kind=Kind.UUID_SET),
+        when=Field(kind=Kind.DATETIME, ignore=(lambda o: o.get("kind") == "auto", "%(option)s=%(value)s ignored")),
+        expiry=Field(kind=Kind.DURATION),
+        settings=Field(kind=Kind.DICT),
+        note=Field(),
+    ),
+    echo=("owner", "kind"),
+    create_defaults=dict(kind="manual"),
+    secret=Secret(option="key", read="view_key/", write="set_key/", return_option="return_key"),
+)
+
+
+def seed(api, **obj):
+    obj.setdefault("kind", "manual")
+    obj.setdefault("owner", 3)
+    obj.setdefault("pk", 1)
+    api.data["things/"][obj["name"]] = obj
+    return obj
+
+
+def run(api, diff=True, **params):
+    module = FakeModule(api, diff=diff, **params)
+    return ensure(module, THING), module
+
+
+# ---------------------------------------------------------------------------------------------
+# value kinds
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("a, b", [
+    ("2026-12-31T23:59:00Z", "2026-12-31T23:59:00.000000+00:00"),
+    ("2026-12-31T23:59:00Z", "2027-01-01T00:59:00+01:00"),
+    ("2026-12-31 23:59", "2026-12-31T23:59:00Z"),
+    ("2026-12-31T23:59:00.5Z", "2026-12-31T23:59:00.500000Z"),
+    ("2026-12-31T18:59:00-0500", "2026-12-31T23:59:00Z"),
+])
+def test_datetimes_compare_as_instants(a, b):
+    assert Field(kind=Kind.DATETIME).same(a, b)
+
+
+def test_different_instants_differ():
+    assert not Field(kind=Kind.DATETIME).same("2026-12-31T23:59:00Z", "2026-12-31T23:59:01Z")
+
+
+@pytest.mark.parametrize("bad", ["tomorrow", "2026-13-01", "31/12/2026", "2026-12-31T25:00:00Z", ""])
+def test_bad_datetimes_are_rejected(bad):
+    with pytest.raises(ValueError):
+        parse_datetime(bad)
+
+
+def test_datetime_api_form_is_utc():
+    assert Kind.to_api(Kind.DATETIME, "2027-01-01T00:59:00+01:00") == "2026-12-31T23:59:00.000000Z"
+    assert parse_datetime(datetime.datetime(2026, 1, 1)).tzinfo is not None
+
+
+@pytest.mark.parametrize("a, b", [
+    ("minutes=90", "hours=1;minutes=30"),
+    ("hours=8", "hours=8"),
+    ("Hours=8", "seconds=28800"),
+    ("days=1", "hours=24;"),
+    ("weeks=1", "days=7"),
+    ("hours=1.5", "minutes=90"),
+])
+def test_durations_compare_by_length(a, b):
+    assert Field(kind=Kind.DURATION).same(a, b)
+
+
+@pytest.mark.parametrize("bad", ["8h", "hours=", "hour=1", "hours=1;bogus", "", "hours=one"])
+def test_bad_durations_are_rejected(bad):
+    with pytest.raises(ValueError):
+        parse_duration(bad)
+
+
+def test_uuid_case_and_set_order():
+    assert Field(kind=Kind.UUID).same(UUID_A.upper(), UUID_A)
+    assert Field(kind=Kind.UUID_SET).same([UUID_A, UUID_B], [UUID_B.upper(), UUID_A, UUID_A])
+    assert not Field(kind=Kind.UUID_SET).same([UUID_A], [UUID_A, UUID_B])
+    assert Kind.to_api(Kind.UUID_SET, [UUID_A.upper(), UUID_A]) == [UUID_A]
+
+
+def test_none_equals_missing_and_dicts_compare_whole():
+    assert Field().same(None, None)
+    assert Field(kind=Kind.DICT).same({"a": {"b": 1}}, {"a": {"b": 1}})
+    assert not Field(kind=Kind.DICT).same({"a": 1, "b": 2}, {"a": 1})
+
+
+# ---------------------------------------------------------------------------------------------
+# ensure(): create, no-op, update
+# ---------------------------------------------------------------------------------------------
+
+def test_create_sends_defaults_and_set_options_only():
+    api = FakeApi()
+    result, dummy = run(api, name="web", note="hello", tags=[UUID_A.upper()])
+    assert result["changed"] is True
+    assert api.writes() == [("POST", "things/", None, {"kind": "manual", "note": "hello", "tags": [UUID_A], "name": "web"})]
+    assert result["thing"]["note"] == "hello"
+    assert result["diff"]["before"] == {}
+    assert result["diff"]["after"]["note"] == "hello"
+
+
+def test_noop_costs_one_request_and_reports_unchanged():
+    api = FakeApi()
+    seed(api, name="web", note="hello", tags=[UUID_B, UUID_A], expiry="hours=1;minutes=30", flow=FLOW_UUID)
+    result, dummy = run(api, name="web", note="hello", tags=[UUID_A, UUID_B.upper()], expiry="minutes=90",
+                        flow=FLOW_UUID.upper(), owner="3")
+    assert result["changed"] is False
+    assert len(api.calls) == 1
+    assert result["diff"]["before"] == result["diff"]["after"]
+
+
+def test_only_the_options_set_are_compared():
+    api = FakeApi()
+    seed(api, name="web", note="server side", settings={"x": 1})
+    result, dummy = run(api, name="web")
+    assert result["changed"] is False
+    assert api.writes() == []
+
+
+def test_update_sends_only_changes_plus_echo_fields():
+    api = FakeApi()
+    seed(api, name="web", note="old", kind="special", owner=6, settings={"a": 1})
+    result, dummy = run(api, name="web", note="new", settings={"a": 1})
+    assert result["changed"] is True
+    assert api.writes() == [("PATCH", "things/web/", None, {"note": "new", "owner": 6, "kind": "special"})]
+    assert result["diff"] == {"before": {"name": "web", "kind": "special", "owner": 6, "note": "old", "settings": {"a": 1}},
+                              "after": {"name": "web", "kind": "special", "owner": 6, "note": "new", "settings": {"a": 1}}}
+
+
+def test_nullable_reference_clears_with_empty_string():
+    api = FakeApi()
+    seed(api, name="web", flow=FLOW_UUID)
+    result, dummy = run(api, name="web", flow="")
+    assert result["changed"] is True
+    assert api.writes()[0][3]["flow"] is None
+
+
+def test_immutable_field_is_refused_without_write():
+    api = FakeApi()
+    seed(api, name="web", owner=6)
+    with pytest.raises(AuthentikError) as exc:
+        run(api, name="web", owner=7)
+    assert exc.value.msg == "owner: web is owned by 6, not 7"
+    assert api.writes() == []
+
+
+def test_ignored_field_warns_and_is_left_out():
+    api = FakeApi()
+    seed(api, name="web", kind="auto", when="2026-01-01T00:00:00Z")
+    result, module = run(api, name="web", when="2030-01-01T00:00:00Z")
+    assert result["changed"] is False
+    assert module.warnings == ["when=2030-01-01T00:00:00Z ignored"]
+    result, module = run(api, name="new", kind="auto", when="2030-01-01T00:00:00Z")
+    assert "when" not in api.writes()[-1][3]
+
+
+def test_validation_errors_name_the_option_and_value_before_any_request():
+    for params, fragment in [
+        (dict(name="Bad Name"), "name: 'Bad Name' does not match"),
+        (dict(name="x" * 21), "is 21 characters long; authentik allows at most 20"),
+        (dict(name="web", when="soon"), "when: 'soon' is not an ISO 8601 date-time"),
+        (dict(name="web", expiry="8h"), "expiry: '8h' is not a duration in authentik's format"),
+        (dict(name="web", tags=["nope"]), "tags: ['nope'] is not a list of UUIDs ('nope' is not a UUID)"),
+        (dict(name="web", settings="x"), "settings: 'x' is not a dictionary"),
+    ]:
+        api = FakeApi()
+        with pytest.raises(AuthentikError) as exc:
+            run(api, **params)
+        assert fragment in exc.value.msg, exc.value.msg
+        assert "\n" not in exc.value.msg
+        assert api.writes() == []
+
+
+# ---------------------------------------------------------------------------------------------
+# references
+# ---------------------------------------------------------------------------------------------
+
+def test_reference_by_name_costs_one_request_and_by_pk_none():
+    api = FakeApi()
+    api.data["flows/instances/"]["my-flow"] = {"pk": FLOW_UUID, "slug": "my-flow"}
+    api.data["users/"]["7"] = {"pk": 7, "username": "bob"}
+    seed(api, name="web", flow=FLOW_UUID, owner=7)
+    result, dummy = run(api, name="web", flow="my-flow", owner="bob")
+    assert result["changed"] is False
+    assert [c[1] for c in api.calls] == ["things/web/", "users/", "flows/instances/my-flow/"]
+    api.calls = []
+    run(api, name="web", flow=FLOW_UUID, owner=7)
+    assert len(api.calls) == 1
+
+
+def test_unknown_reference_names_option_and_value():
+    api = FakeApi()
+    seed(api, name="web")
+    with pytest.raises(AuthentikError) as exc:
+        run(api, name="web", flow="no-such-flow")
+    assert exc.value.msg == "flow: no flow 'no-such-flow' found"
+    with pytest.raises(AuthentikError) as exc:
+        run(api, name="web", owner="nobody")
+    assert exc.value.msg == "owner: no user 'nobody' found"
+
+
+def test_ambiguous_reference_is_an_error():
+    api = FakeApi()
+    api.data["users/"]["1"] = {"pk": 1, "username": "dup"}
+    api.data["users/"]["2"] = {"pk": 2, "username": "dup"}
+    with pytest.raises(AuthentikError) as exc:
+        run(api, name="web", owner="dup")
+    assert "owner: 'dup' matches 2 users" in exc.value.msg
+
+
+# ---------------------------------------------------------------------------------------------
+# check mode, absent, secrets, diff
+# ---------------------------------------------------------------------------------------------
+
+def test_check_mode_predicts_without_writing():
+    api = FakeApi(check_mode=True)
+    result, dummy = run(api, name="web", note="x", key="s3cret")
+    assert result["changed"] is True
+    assert result["thing"] == {"kind": "manual", "note": "x", "name": "web"}
+    assert api.writes() == []
+    seed(api, name="old", note="a")
+    result, dummy = run(api, name="old", note="b")
+    assert result["changed"] is True and result["thing"]["note"] == "b"
+    result, dummy = run(api, name="old", state="absent")
+    assert result["changed"] is True
+    assert "old" in api.data["things/"]
+    assert api.writes() == []
+
+
+def test_absent_deletes_and_missing_is_ok():
+    api = FakeApi()
+    seed(api, name="web", note="x")
+    result, dummy = run(api, name="web", state="absent")
+    assert result["changed"] is True
+    assert result["diff"]["before"]["note"] == "x" and result["diff"]["after"] == {}
+    assert result["thing"] == {}
+    result, dummy = run(api, name="web", state="absent")
+    assert result["changed"] is False
+    assert [c[0] for c in api.calls] == ["GET", "DELETE", "GET"]
+
+
+def test_delete_treats_404_as_done():
+    api = FakeApi()
+    seed(api, name="web")
+    api.faults.append(("DELETE", AuthentikError("lost", "DELETE", "things/web/", None), True))
+    api.faults.append(("DELETE", AuthentikError("gone", "DELETE", "things/web/", 404), False))
+    with pytest.raises(AuthentikError):
+        run(api, name="web", state="absent")  # a lost answer is reported (the client retries DELETE itself)
+    seed(api, name="web")
+    result, dummy = run(api, name="web", state="absent")
+    assert result["changed"] is True
+
+
+def test_secret_is_compared_set_and_masked():
+    api = FakeApi()
+    seed(api, name="web")
+    api.secrets["web"] = "old-secret"
+    result, dummy = run(api, name="web", key="new-secret")
+    assert result["changed"] is True
+    assert api.secrets["web"] == "new-secret"
+    assert result["diff"]["before"]["key"] == MASK and result["diff"]["after"]["key"] == MASK_CHANGED
+    assert "new-secret" not in repr(result) and "old-secret" not in repr(result)
+    api.calls = []
+    result, dummy = run(api, name="web", key="new-secret")
+    assert result["changed"] is False
+    assert [c[1] for c in api.calls] == ["things/web/", "things/web/view_key/"]
+
+
+def test_secret_on_create_and_return_key():
+    api = FakeApi()
+    result, dummy = run(api, name="web", key="k1", return_key=True)
+    assert api.secrets["web"] == "k1"
+    assert result["key"] == "k1"
+    assert "key" not in result["diff"]["before"]
+    result, dummy = run(api, name="other", return_key=True)
+    assert result["key"] == "generated"
+
+
+def test_no_diff_outside_diff_mode():
+    api = FakeApi()
+    result, dummy = run(api, diff=False, name="web")
+    assert "diff" not in result
+
+
+# ---------------------------------------------------------------------------------------------
+# create convergence (concurrency, lost answers)
+# ---------------------------------------------------------------------------------------------
+
+def test_create_conflict_rereads_and_converges():
+    api = FakeApi()
+    real = api._apply
+
+    def racing(method, coll, rest, store, key, params, body):
+        if method == "POST":  # another run creates it first
+            store[body["name"]] = dict(body, pk=9, note="theirs")
+        return real(method, coll, rest, store, key, params, body)
+
+    api._apply = racing
+    result, dummy = run(api, name="web", note="ours")
+    assert result["changed"] is True
+    assert [c[0] for c in api.calls] == ["GET", "POST", "GET", "PATCH"]
+    assert api.data["things/"]["web"]["note"] == "ours"
+
+
+def test_create_conflict_with_equal_object_is_unchanged():
+    api = FakeApi()
+    real = api._apply
+
+    def racing(method, coll, rest, store, key, params, body):
+        if method == "POST":
+            store[body["name"]] = dict(body, pk=9)
+        return real(method, coll, rest, store, key, params, body)
+
+    api._apply = racing
+    result, dummy = run(api, name="web", note="same")
+    assert result["changed"] is False
+
+
+def test_lost_create_answer_rereads_instead_of_posting_twice():
+    api = FakeApi()
+    api.faults.append(("POST", AuthentikError("dropped", "POST", "things/", None), True))
+    result, dummy = run(api, name="web", note="x")
+    assert result["changed"] is True
+    assert [c[0] for c in api.calls] == ["GET", "POST", "GET"]
+    assert len(api.data["things/"]) == 1
+
+
+def test_gateway_error_before_create_retries_after_reread(monkeypatch):
+    monkeypatch.setattr(engine.time, "sleep", lambda s: None)
+    api = FakeApi()
+    api.faults.append(("POST", AuthentikError("502", "POST", "things/", 502), False))
+    result, dummy = run(api, name="web")
+    assert result["changed"] is True
+    assert [c[0] for c in api.calls] == ["GET", "POST", "GET", "POST"]
+
+
+def test_conflict_with_invisible_object_uses_resource_message():
+    api = FakeApi()
+    res = Resource(name="thing", path="things/", key="name", lookup=("name", "name", None), fields=dict(name=Field()),
+                   conflict="name: %(value)r is taken elsewhere")
+    real = api._apply
+
+    def hidden(method, coll, rest, store, key, params, body):
+        if method == "POST":
+            raise AuthentikError("x", "POST", "things/", 400, {"name": ["thing with this name already exists."]})
+        return real(method, coll, rest, store, key, params, body)
+
+    api._apply = hidden
+    with pytest.raises(AuthentikError) as exc:
+        ensure(FakeModule(api, name="web"), res)
+    assert exc.value.msg == "name: 'web' is taken elsewhere"
+    assert exc.value.status == 400
+
+
+def test_absent_message_replaces_create():
+    api = FakeApi()
+    res = Resource(name="thing", path="things/", key="name", lookup=("name", "name", None), fields={},
+                   absent_message="name: %(value)r cannot be created")
+    with pytest.raises(AuthentikError) as exc:
+        ensure(FakeModule(api, name="web"), res)
+    assert exc.value.msg == "name: 'web' cannot be created"
+    assert api.writes() == []
+
+
+def test_required_on_create():
+    api = FakeApi()
+    res = Resource(name="thing", path="things/", key="name", lookup=("name", "name", None),
+                   fields=dict(flow=Field(kind=Kind.UUID)), required_on_create=("flow",))
+    with pytest.raises(AuthentikError) as exc:
+        ensure(FakeModule(api, name="web"), res)
+    assert exc.value.msg == "flow: required to create thing 'web', which does not exist yet"
+
+
+# ---------------------------------------------------------------------------------------------
+# many objects
+# ---------------------------------------------------------------------------------------------
+
+MANY = Resource(name="thing", path="things/", key="name", lookup=("name", "name", None), fields={},
+                filters=dict(owner=Field(kind=Kind.INT, ref=USER, filter="owner"), kind=Field()))
+
+
+def test_select_and_delete_selected():
+    api = FakeApi()
+    api.data["users/"]["6"] = {"pk": 6, "username": "alice"}
+    seed(api, name="a", owner=6)
+    seed(api, name="b", owner=6)
+    seed(api, name="c", owner=7)
+    found, query = select(FakeModule(api, owner="alice", kind=None), MANY)
+    assert sorted(o["name"] for o in found) == ["a", "b"] and query == {"owner": 6}
+    deleted, query = delete_selected(FakeModule(api, owner=6, kind=None), MANY)
+    assert sorted(o["name"] for o in deleted) == ["a", "b"]
+    assert list(api.data["things/"]) == ["c"]
+
+
+def test_delete_selected_refuses_an_empty_filter():
+    api = FakeApi()
+    seed(api, name="a")
+    with pytest.raises(AuthentikError) as exc:
+        delete_selected(FakeModule(api, owner=None, kind=None), MANY)
+    assert exc.value.msg == "refusing to delete every thing: give at least one of owner, kind"
+    assert api.calls == []
+
+
+def test_delete_selected_in_check_mode_only_lists():
+    api = FakeApi(check_mode=True)
+    seed(api, name="a", owner=6)
+    deleted, dummy = delete_selected(FakeModule(api, owner=6, kind=None), MANY)
+    assert [o["name"] for o in deleted] == ["a"]
+    assert api.writes() == []
