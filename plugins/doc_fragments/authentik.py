@@ -23,7 +23,7 @@ options:
   token:
     description:
       - An authentik token with intent C(api) (Admin interface, Directory, Tokens and App passwords).
-      - Sent as C(Authorization: Bearer); never shown in results, diffs or error messages.
+      - "Sent as C(Authorization: Bearer); never shown in results, diffs or error messages."
       - If not set, the value of the E(AUTHENTIK_TOKEN) environment variable is used.
     type: str
   validate_certs:
@@ -47,14 +47,14 @@ options:
       - How many times a failed idempotent request (GET, PUT, PATCH of absolute values, DELETE) is retried
         after a connection error or an HTTP 429, 502, 503 or 504, with exponential backoff starting at
         half a second, or the server's C(Retry-After).
-      - A create (POST) is never retried blindly: the module looks the object up again and converges on it.
+      - A create (POST) is never retried blindly; the module looks the object up again and converges on it.
     type: int
     default: 3
 requirements:
-  - requests >= 2.25 (on the host that runs the module, usually the controller with C(delegate_to: localhost))
+  - "requests >= 2.25 (on the host that runs the module, usually the controller with C(delegate_to: localhost))"
 notes:
-  - All connection options can be set once per play with
-    C(module_defaults: {group/authentik.api.authentik: {url: ..., token: ...}}).
+  - "All connection options can be set once per play with
+    C(module_defaults: {group/authentik.api.authentik: {url: ..., token: ...}})."
   - The modules talk to the authentik API only; run them on the controller or any host that reaches it.
 """
 

@@ -37,7 +37,8 @@ _DT_RE = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?"
     r"\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$")
 DURATION_UNITS = ("weeks", "days", "hours", "minutes", "seconds", "milliseconds", "microseconds")
-_DURATION_PAIR_RE = re.compile(r"^\s*([A-Za-z]+)\s*=\s*(-?\d+(?:\.\d+)?)\s*$")
+# authentik splits on ";" then "=", lower-cases the unit (no strip) and calls float() on the number (which strips).
+_DURATION_PAIR_RE = re.compile(r"^([A-Za-z]+)=\s*([-+]?\d+(?:\.\d+)?)\s*$")
 
 
 # --------------------------------------------------------------------------------------------
@@ -87,11 +88,11 @@ def parse_duration(value):
     kwargs = {}
     text = str(value).strip()
     for pair in text.split(";") if text else []:
-        if not pair.strip():
-            continue
+        # No empty pair (authentik refuses "hours=1;"), no space around the unit (authentik silently skips
+        # " hours=1", so "minutes=30; hours=1" means 30 minutes there).
         match = _DURATION_PAIR_RE.match(pair)
         if not match:
-            raise ValueError("%r is not unit=number" % pair.strip())
+            raise ValueError("%r is not unit=number" % pair)
         unit = match.group(1).lower()
         if unit not in DURATION_UNITS:
             raise ValueError("%r is not one of %s" % (match.group(1), ", ".join(DURATION_UNITS)))
@@ -183,7 +184,8 @@ class Ref:
     A value that already has the shape of the primary key (a UUID, an integer) costs no request.
     Otherwise each filter in ``by`` is tried in turn (``order(value)`` may reorder them) until one
     finds the object: ``direct`` GETs ``path/<value>/`` instead (flows by slug). ``exact`` names the
-    field that must equal the value (for case-insensitive filters), ``scope`` maps query parameters
+    field that must equal the value (for case-insensitive filters, and against a filter the server
+    ignores), or maps each filter to its field, ``scope`` maps query parameters
     to fields already resolved (an endpoint name within its provider), ``params`` are fixed query
     parameters, ``label(obj)`` describes a candidate in an ambiguity message.
     """
@@ -236,9 +238,17 @@ class Ref:
             params.update(scope)
             params[name] = value
             params["page_size"] = 20
-            found = client.get(self.path, params=params).get("results", [])
-            if self.exact:
-                found = [obj for obj in found if obj.get(self.exact) == value]
+            try:
+                found = client.get(self.path, params=params).get("results", [])
+            except AuthentikError as exc:
+                # A choice filter (django-filter's AllValuesMultipleFilter, such as managed) answers 400 "Select a
+                # valid choice" for a value that no object has: for a reference, that is "not found" too.
+                if exc.status == 400 and exc.field_messages(name):
+                    continue
+                raise
+            exact = self.exact.get(name) if isinstance(self.exact, dict) else self.exact
+            if exact:
+                found = [obj for obj in found if obj.get(exact) == value]
             if len(found) == 1:
                 return found[0][self.pk]
             if len(found) > 1:

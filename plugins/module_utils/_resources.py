@@ -29,7 +29,8 @@ RAC_ENDPOINT = Ref("RAC endpoint", "rac/endpoints/", by=("name",), pk_kind=Kind.
 
 # Managed ids look like paths (goauthentik.io/providers/rac/rdp-default), names usually do not: try the
 # likelier filter first so that a reference costs one request.
-RAC_PROPERTY_MAPPING = Ref("RAC property mapping", "propertymappings/provider/rac/", pk_kind=Kind.UUID, exact=None,
+RAC_PROPERTY_MAPPING = Ref("RAC property mapping", "propertymappings/provider/rac/", pk_kind=Kind.UUID,
+                           exact={"name": "name", "managed": "managed"},
                            order=lambda v: ("managed", "name") if "/" in v else ("name", "managed"),
                            label=lambda m: "%s (%s)" % (m.get("name"), m.get("pk")))
 

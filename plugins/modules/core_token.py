@@ -21,7 +21,7 @@ description:
     the token to the caller.
   - Only the options you set are compared; the rest of the token is left alone.
 author:
-  - authentik.api contributors
+  - authentik.api contributors (@authentik-ansible)
 extends_documentation_fragment:
   - authentik.api.authentik
   - authentik.api.authentik.attributes
@@ -78,7 +78,7 @@ options:
   return_key:
     description:
       - Return the token's current key as RV(key), read through C(view_key), for example to store it in a vault.
-      - Use C(no_log: true) on the task, since the key is a credential.
+      - Set the task keyword C(no_log) to V(true), since the key is a credential.
       - When O(key) is also set, Ansible masks the returned value because it equals a C(no_log) option.
     type: bool
     default: false

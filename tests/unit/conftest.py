@@ -46,7 +46,8 @@ class ModuleRunner:
     def __init__(self, sim):
         self.sim = sim
 
-    def __call__(self, name, check_mode=False, diff=False, connection=True, **params):
+    def __call__(self, name, /, check_mode=False, diff=False, connection=True, **params):
+        # name is positional-only, so that a module's own "name" option can be passed as a keyword.
         args = dict(params)
         if connection:
             args.setdefault("url", self.sim.url)
