@@ -334,11 +334,18 @@ class Resource:
     ``conflict``: message when the identity is already taken by something this lookup cannot see;
     ``absent_message``: raised instead of creating (objects the API cannot create);
     ``filters``: Fields that select many objects (bulk operations and info modules); ``ident``: the
-    Field validating the identity option when it is not itself a writable field."""
+    Field validating the identity option when it is not itself a writable field; ``ordering``: the
+    ``ordering`` query parameter of list requests, a unique field, so that pages do not overlap or skip
+    objects when the server's default ordering has ties; ``summary``: how one object of a selection is
+    shown in results (a compact form for audits)."""
 
     def __init__(self, name, path, key, lookup, fields, echo=(), create_defaults=None, required_on_create=(),
-                 conflict=None, absent_message=None, secret=None, filters=None, what=None, ident=None):
+                 conflict=None, absent_message=None, secret=None, filters=None, what=None, ident=None, ordering=None,
+                 summary=None):
         self.name = name
+        self.plural = name + "s"
+        self.summary = summary or (lambda obj: obj)
+        self.ordering = ordering
         self.ident = ident
         self.what = what or name
         self.path = path
@@ -432,6 +439,8 @@ def ensure(module, res):
         if current is not None and not module.check_mode:
             delete(module, res, current)
         return _result(module, res, current is not None, current, None, None, None)
+    if current is None and res.absent_message:
+        raise AuthentikError(res.absent_message % {"value": ident}, sent=False)
 
     desired = resolve_options(module, dict((k, f) for k, f in res.fields.items() if k != res.lookup_field),
                               params, current)
@@ -575,16 +584,52 @@ def select(module, res):
     """Every object matching the filter options the user set (all pages)."""
     resolved = resolve_options(module, res.filters, module.params)
     query = dict((res.filters[name].filter or name, value) for name, value in resolved.items())
-    return module.client.list(res.path, params=query), query
+    params = dict(query)
+    if res.ordering:
+        params["ordering"] = res.ordering
+    try:
+        found = module.client.list(res.path, params=params)
+    except AuthentikError as exc:
+        for name in resolved if exc.status == 400 else ():
+            field = res.filters[name]
+            messages = exc.field_messages(field.filter or name)
+            if messages:
+                raise AuthentikError("%s: %r is not a %s that authentik knows (%s)" % (
+                    name, module.params[name], field.ref.what if field.ref else "valid value", "; ".join(messages)),
+                    exc.method, exc.path, exc.status, exc.detail)
+        raise
+    seen = set()
+    objects = []
+    for obj in found:  # a page boundary that moved while reading (objects created or deleted meanwhile)
+        if obj.get(res.key) not in seen:
+            seen.add(obj.get(res.key))
+            objects.append(obj)
+    return objects, query
+
+
+def query(module, res):
+    """The result of an info module: every object matching the filters, through ``res.summary``."""
+    objects, dummy = select(module, res)
+    shown = [res.summary(obj) for obj in objects]
+    return {"changed": False, res.plural: shown, "count": len(shown)}
 
 
 def delete_selected(module, res):
-    """Delete every object matching the filters; an empty filter is refused. Returns (deleted, query)."""
+    """Delete every object matching the filters (an empty filter is refused); check mode only lists them.
+    The result names them through ``res.summary``, counts them, and in diff mode shows them before and none after."""
     if not any(module.params.get(name) is not None for name in res.filters):
         raise AuthentikError("refusing to delete every %s: give at least one of %s" % (res.what, ", ".join(res.filters)),
                              sent=False)
-    objects, query = select(module, res)
+    objects, dummy = select(module, res)
     if not module.check_mode:
-        for obj in objects:
-            delete(module, res, obj)
-    return objects, query
+        for done, obj in enumerate(objects):
+            try:
+                delete(module, res, obj)
+            except AuthentikError as exc:
+                raise AuthentikError("%s (%d of the %d matching %ss were deleted before this failure; run again to finish)"
+                                     % (exc.msg, done, len(objects), res.what), exc.method, exc.path, exc.status, exc.detail)
+    shown = [res.summary(obj) for obj in objects]
+    result = {"changed": bool(shown), res.plural: shown, "count": len(shown)}
+    if getattr(module, "_diff", False):
+        result["diff"] = {"before": {res.plural: shown}, "after": {res.plural: []}}
+    return result

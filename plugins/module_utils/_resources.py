@@ -40,6 +40,19 @@ CONNECTION_TOKEN_FILTERS = dict(
     user=Field(kind=Kind.INT, ref=USER, filter="session__user"),
 )
 
+def compact_connection_token(token):
+    """The audit view of a connection token: who is connected to which endpoint through which provider."""
+    user = token.get("user") or {}
+    endpoint = token.get("endpoint_obj") or {}
+    provider = token.get("provider_obj") or {}
+    return dict(
+        pk=token.get("pk"),
+        user=dict(pk=user.get("pk"), username=user.get("username")),
+        endpoint=dict(pk=token.get("endpoint"), name=endpoint.get("name")),
+        provider=dict(pk=token.get("provider"), name=provider.get("name")),
+    )
+
+
 CONNECTION_TOKEN = Resource(
     name="connection_token",
     what="RAC connection token",
@@ -54,17 +67,6 @@ CONNECTION_TOKEN = Resource(
     absent_message=("token_uuid: RAC connection token %(value)r does not exist, and connection tokens cannot be created "
                     "through the API (authentik creates one when a user opens a remote connection)"),
     filters=CONNECTION_TOKEN_FILTERS,
+    ordering="pk",  # the server orders by endpoint and provider name: ties would make pages overlap
+    summary=compact_connection_token,
 )
-
-
-def compact_connection_token(token):
-    """The audit view of a connection token: who is connected to which endpoint through which provider."""
-    user = token.get("user") or {}
-    endpoint = token.get("endpoint_obj") or {}
-    provider = token.get("provider_obj") or {}
-    return dict(
-        pk=token.get("pk"),
-        user=dict(pk=user.get("pk"), username=user.get("username")),
-        endpoint=dict(pk=token.get("endpoint"), name=endpoint.get("name")),
-        provider=dict(pk=token.get("provider"), name=provider.get("name")),
-    )

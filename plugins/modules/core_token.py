@@ -66,7 +66,7 @@ options:
       - When an app password expires, as an ISO 8601 date-time (V(2026-12-31T23:59:00Z), V(2026-12-31 23:59+01:00));
         without a zone it is UTC. Compared as an instant, so any spelling of the same moment is no change.
       - authentik limits it to the owner's maximum token lifetime (30 minutes by default).
-      - Ignored for API tokens (with a warning): authentik overwrites their C(expires) with now plus the default token
+      - Ignored for API tokens, with a warning, because authentik overwrites their C(expires) with now plus the default token
         lifetime on every write, so it could never converge.
     type: str
   key:

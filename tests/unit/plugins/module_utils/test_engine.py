@@ -538,8 +538,10 @@ def test_select_and_delete_selected():
     seed(api, name="c", owner=7)
     found, query = select(FakeModule(api, owner="alice", kind=None), MANY)
     assert sorted(o["name"] for o in found) == ["a", "b"] and query == {"owner": 6}
-    deleted, query = delete_selected(FakeModule(api, owner=6, kind=None), MANY)
-    assert sorted(o["name"] for o in deleted) == ["a", "b"]
+    result = delete_selected(FakeModule(api, owner=6, kind=None), MANY)
+    assert sorted(o["name"] for o in result["things"]) == ["a", "b"]
+    assert result["changed"] is True and result["count"] == 2
+    assert result["diff"]["after"] == {"things": []} and len(result["diff"]["before"]["things"]) == 2
     assert list(api.data["things/"]) == ["c"]
 
 
@@ -555,6 +557,6 @@ def test_delete_selected_refuses_an_empty_filter():
 def test_delete_selected_in_check_mode_only_lists():
     api = FakeApi(check_mode=True)
     seed(api, name="a", owner=6)
-    deleted, dummy = delete_selected(FakeModule(api, owner=6, kind=None), MANY)
-    assert [o["name"] for o in deleted] == ["a"]
+    result = delete_selected(FakeModule(api, owner=6, kind=None), MANY)
+    assert [o["name"] for o in result["things"]] == ["a"] and result["changed"] is True
     assert api.writes() == []
