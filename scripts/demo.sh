@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-.venv/bin/python}
 export PYTHON
-export PATH="$(cd "$(dirname "$PYTHON")" && pwd):$PATH"
+venv_bin=$(cd "$(dirname "$PYTHON")" && pwd)
+export PATH="$venv_bin:$PATH"
 # shellcheck source=scripts/sim-env.sh
 source scripts/sim-env.sh
 export ANSIBLE_NOCOLOR=${ANSIBLE_NOCOLOR:-1} ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_LOCALHOST_WARNING=0 ANSIBLE_INVENTORY_UNPARSED_WARNING=0

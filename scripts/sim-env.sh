@@ -20,8 +20,10 @@ if [ -n "${AUTHENTIK_URL:-}" ] && [ -n "${AUTHENTIK_TOKEN:-}" ]; then
   echo "Using the authentik server at $AUTHENTIK_URL (AUTHENTIK_URL/AUTHENTIK_TOKEN are set)"
 else
   SIM_MODE=simulator
+  # SIM_ARGS: extra simulator flags, word-split on purpose (e.g. SIM_ARGS=--no-validate)
+  read -r -a _sim_args <<<"${SIM_ARGS:-}"
   "$PYTHON" "$_repo/tests/simulator/authentik_sim.py" --host 127.0.0.1 --port 0 --token sim-admin-token \
-    --ready-file "$_simdir/url" ${SIM_ARGS:-} >"$_simdir/sim.log" 2>&1 &
+    --ready-file "$_simdir/url" "${_sim_args[@]}" >"$_simdir/sim.log" 2>&1 &
   SIM_PID=$!
   for _ in $(seq 1 300); do
     [ -s "$_simdir/url" ] && break

@@ -40,6 +40,7 @@ CONNECTION_TOKEN_FILTERS = dict(
     user=Field(kind=Kind.INT, ref=USER, filter="session__user"),
 )
 
+
 def compact_connection_token(token):
     """The audit view of a connection token: who is connected to which endpoint through which provider."""
     user = token.get("user") or {}

@@ -1,0 +1,95 @@
+# Development tasks of the authentik.api collection.
+#
+# `make test` is the one command CI runs (.ci/run calls it): every gate below, in order, stopping at the
+# first failure, with the seconds each gate took. Each gate can also be run on its own.
+#
+#   make venv            .venv (Python 3.11, ansible-core 2.19 + all tools) and .venv-3.13 (newest core);
+#                        rebuilt only when requirements-dev*.txt / requirements.txt change
+#   make units           ansible-test units on both venvs; fails when no unit test ran
+#   make sanity          ansible-test sanity on both venvs (2.19 on 3.11, newest core on 3.13); no ignore files
+#   make lint            ansible-lint, profile production (.ansible-lint)
+#   make changelog-lint  antsibull-changelog lint (fragments and changelogs/changelog.yaml)
+#   make integration     scripts/integration.sh (the integration targets against the simulator)
+#   make system          pytest tests/system (real ansible-playbook runs against the simulator)
+#   make molecule        scripts/molecule.sh (molecule scenarios in extensions/molecule/)
+#   make docs            scripts/docs.sh (antsibull-docs lint + the docs site)
+#   make build-check     scripts/build-check.sh (build the collection tarball and check what it packs)
+#   make demo            scripts/demo.sh (the example playbooks against the simulator)
+#   make clean           remove test output and caches (keeps the venvs; `make distclean` removes them too)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV      := .venv
+VENV_313  := .venv-3.13
+AT        := scripts/ansible-test.sh
+
+# Gates of `make test`, in order. integration, molecule, docs and build-check only when their script
+# exists; system only when tests/system/ exists.
+optional = $(if $(wildcard scripts/$(1).sh),$(1))
+GATES := venv units sanity lint changelog-lint $(call optional,integration) \
+         $(if $(wildcard tests/system/conftest.py),system) $(call optional,molecule) \
+         $(call optional,docs) $(call optional,build-check)
+
+.PHONY: help venv demo test units units-3.11 units-3.13 sanity sanity-3.11 sanity-3.13 no-ignore-files \
+        lint changelog-lint integration system molecule docs build-check clean distclean
+
+help:
+	@sed -n '3,19p' Makefile | sed 's/^# \{0,1\}//'
+
+venv:
+	scripts/venv.sh 3.11 3.13
+
+test:
+	@MAKE="$(MAKE)" scripts/gates.sh $(GATES)
+
+units: venv
+	rm -rf tests/output/junit
+	$(MAKE) --no-print-directory units-3.11 units-3.13
+	$(VENV)/bin/python scripts/units_summary.py --require 3.11 --require 3.13
+
+units-3.11:
+	$(AT) $(VENV) units --python 3.11
+
+units-3.13:
+	$(AT) $(VENV_313) units --python 3.13
+
+no-ignore-files:
+	@if ls tests/sanity/ignore-*.txt >/dev/null 2>&1; then \
+	  echo "ERROR: sanity ignore files are not allowed: $$(ls tests/sanity/ignore-*.txt | tr '\n' ' ')" >&2; exit 1; fi
+
+sanity: venv no-ignore-files
+	$(MAKE) --no-print-directory sanity-3.11 sanity-3.13
+
+sanity-3.11: no-ignore-files
+	$(AT) $(VENV) sanity --venv --python 3.11
+
+sanity-3.13: no-ignore-files
+	$(AT) $(VENV_313) sanity --venv --python 3.13
+
+lint: venv
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/ansible-lint --config-file .ansible-lint
+
+changelog-lint: venv
+	$(VENV)/bin/antsibull-changelog lint
+	$(VENV)/bin/antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
+
+# pytest exits 5 when it collected no test: that fails the gate too.
+system: venv
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/python -m pytest -p no:cacheprovider -r a tests/system
+
+# Scripts written elsewhere; each target runs its script when it exists.
+integration molecule docs build-check: venv
+	@if [ -f scripts/$@.sh ]; then bash scripts/$@.sh; \
+	 else echo "$@: scripts/$@.sh does not exist yet: nothing to run"; fi
+
+demo: venv
+	bash scripts/demo.sh
+
+clean:
+	rm -rf tests/output .ansible .pytest_cache changelogs/.plugin-cache.yaml
+	find . -path ./.venv -prune -o -path ./.venv-3.13 -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) $(VENV_313)
