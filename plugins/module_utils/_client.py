@@ -58,7 +58,7 @@ class AuthentikError(Exception):
     certainly did not reach the server's application (bad input, refused connection).
     """
 
-    def __init__(self, msg, method=None, path=None, status=None, detail=None, sent=True):
+    def __init__(self, msg, method=None, path=None, status=None, detail=None, sent=True, retry_after=None):
         super(AuthentikError, self).__init__(msg)
         self.msg = msg
         self.method = method
@@ -66,6 +66,7 @@ class AuthentikError(Exception):
         self.status = status
         self.detail = detail
         self.sent = sent
+        self.retry_after = retry_after  # seconds from the answer's Retry-After header (429, 503), or None
 
     def result(self):
         """The extra keys a failed module returns besides ``msg``."""
@@ -171,7 +172,10 @@ class AuthentikClient:
             "Accept": "application/json",
             "User-Agent": USER_AGENT,
         })
-        self.session.verify = ca_path if (ca_path and validate_certs) else bool(validate_certs)
+        # Also passed with every request: requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override Session.verify,
+        # which would silently ignore ca_path and validate_certs: false.
+        self.verify = ca_path if (ca_path and validate_certs) else bool(validate_certs)
+        self.session.verify = self.verify
         if not validate_certs:
             try:
                 import urllib3
@@ -213,7 +217,7 @@ class AuthentikClient:
                 resp = self.session.request(method, self.url_for(path), params=params,
                                             data=None if body is None else json.dumps(body),
                                             headers={"Content-Type": "application/json"} if body is not None else None,
-                                            timeout=self.timeout, allow_redirects=False)
+                                            timeout=self.timeout, allow_redirects=False, verify=self.verify)
             except requests.exceptions.SSLError as exc:
                 raise AuthentikError(self.scrub(
                     "%s %s: TLS verification of %s failed (%s); set ca_path to the CA bundle that signed the "
@@ -266,17 +270,19 @@ class AuthentikClient:
         if status == 404 and data is None:
             msg += "; is url the base URL of an authentik server?"
         raise AuthentikError(self.scrub("%s %s: HTTP %d: %s" % (method, display, status, msg)), method, display, status,
-                             data if data is not None else None)
+                             data if data is not None else None,
+                             retry_after=_retry_after(resp.headers.get("Retry-After")) if status in RETRY_STATUSES else None)
 
     def get(self, path, params=None):
         return self.request("GET", path, params=params)
 
     def get_or_none(self, path, params=None):
-        """GET one object; None when the server answers 404."""
+        """GET one object; None when authentik answers 404 with its JSON error body. A 404 page that is not JSON
+        (a reverse proxy's, another server's: url is not authentik's base URL) is an error, not "absent"."""
         try:
             return self.request("GET", path, params=params)
         except AuthentikError as exc:
-            if exc.status == 404:
+            if exc.status == 404 and exc.detail is not None:
                 return None
             raise
 
@@ -303,10 +309,14 @@ class AuthentikClient:
 
 
 def _short_exc(exc):
-    """The innermost reason of a requests exception, without urllib3's object reprs."""
+    """The innermost reason of a requests exception, without urllib3's pool, connection and retry wording
+    (urllib3 1.x and 2.x): "Connection refused", "Read timed out", "certificate verify failed: ..."."""
     text = str(exc)
-    match = re.search(r"\(Caused by \w+\((?:'[^']*'|<[^>]*>), ?'?(.*?)'?\)\)\)?$", text)
+    match = re.search(r"\[SSL: \w+\] (.*?)(?: \(_ssl\.c:\d+\))?['\"]?\)", text)
     if match:
-        text = match.group(1)
-    text = re.sub(r"<urllib3[^>]*>:? ?", "", text)
+        return match.group(1)
+    match = re.search(r"\(Caused by \w+\((.*)\)\)\)?$", text)
+    if match:
+        text = match.group(1).strip("'\"")
+    text = re.sub(r"^(?:<urllib3[^>]*>|\w*Connection(?:Pool)?\(host=[^)]*\))[:,]? ?'?", "", text)
     return text.strip().rstrip(".") or exc.__class__.__name__

@@ -26,7 +26,7 @@ import re
 import time
 import uuid
 
-from ansible_collections.authentik.api.plugins.module_utils._client import AuthentikError
+from ansible_collections.authentik.api.plugins.module_utils._client import MAX_RETRY_AFTER, AuthentikError
 
 MASK = "********"
 MASK_CHANGED = "******** (new value)"
@@ -516,6 +516,7 @@ def _create(module, res, ident, body):
     have been ours) or "taken" (created by somebody else)."""
     client = module.client
     attempts = client.retries + 1
+    lost_before = False  # an earlier POST of this run may have landed after the re-read: "already exists" is then ours
     for attempt in range(attempts):
         try:
             return client.request("POST", res.path, body=body), "created"
@@ -526,7 +527,7 @@ def _create(module, res, ident, body):
                 raise
             existing = find(module, res, ident)
             if existing is not None:
-                return existing, "lost" if lost else "taken"
+                return existing, "lost" if (lost or lost_before) else "taken"
             if taken:
                 if res.conflict:
                     raise AuthentikError(res.conflict % {"value": ident, "server": exc.msg}, exc.method, exc.path, exc.status,
@@ -534,7 +535,9 @@ def _create(module, res, ident, body):
                 raise
             if attempt + 1 >= attempts:
                 raise
-            time.sleep(client.backoff * (2 ** attempt))
+            lost_before = True
+            retry_after = getattr(exc, "retry_after", None)  # a 429/503 says when to come back
+            time.sleep(min(retry_after if retry_after is not None else client.backoff * (2 ** attempt), MAX_RETRY_AFTER))
     raise AuthentikError("internal error: create loop ended")  # pragma: no cover
 
 

@@ -169,7 +169,9 @@ TOKEN = Resource(
     name="token",
     path="core/tokens/",
     key="identifier",
-    lookup=("identifier", "identifier", None),
+    # Looked up through the list filter, not GET core/tokens/<identifier>/: a list answers 404 only when url is not
+    # authentik's base URL, so a wrong URL is an error instead of "token absent" (a POST, or a silent ok for absent).
+    lookup=("identifier", "identifier", "identifier"),
     fields=dict(
         identifier=Field(pattern=r"^[-a-zA-Z0-9_]+$", max_length=255),
         intent=Field(),

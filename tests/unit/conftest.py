@@ -16,7 +16,11 @@ import pytest
 
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.authentik.api.tests.simulator.authentik_sim import AuthentikSimulator
+from ansible_collections.authentik.api.tests.simulator.authentik_sim import AuthentikSimulator, load_models
+
+# ansible-test forks every test from its xdist worker: import the contract models at collection time so
+# that the forks inherit them instead of importing authentik_client (seconds) once per test.
+load_models()
 
 ADMIN_TOKEN = "sim-admin-token"
 

@@ -359,8 +359,6 @@ def test_slow_create_answered_after_the_timeout_is_not_duplicated(sim, run_modul
     record("POST slower than timeout (0.5 s), lands after the retry", "ok, changed, exactly 1 token", sim, seconds)
 
 
-@pytest.mark.xfail(strict=True, reason="engine _create: an 'already exists' after an earlier lost POST is reported as "
-                                       "'taken' (changed=False) although the earlier POST of this run created the object")
 def test_lost_create_then_already_exists_reports_changed(sim, run_module):
     """Our POST is applied but its answer is lost, and the re-read does not see the object yet (a slow POST that
     lands just after the re-read; here a stale 404 makes that ordering deterministic): the second POST gets
@@ -374,8 +372,6 @@ def test_lost_create_then_already_exists_reports_changed(sim, run_module):
     assert result["changed"] is True, "this run created the token"
 
 
-@pytest.mark.xfail(strict=True, reason="engine _create ignores Retry-After on a 429 answer to a POST and sends the POST "
-                                       "again after the 0.5 s backoff")
 def test_rate_limited_create_waits_for_retry_after(sim, run_module):
     sim.add_fault("POST", r"/core/tokens/$", status=429, retry_after=2, times=1)
     result, seconds = timed(run_module, "core_token", identifier="rel-rl-new", expiring=False)
@@ -456,12 +452,8 @@ def test_create_against_a_server_going_down_is_not_retried_blindly(sim, run_modu
            sim, seconds)
 
 
-UNCLEAR_XFAIL = pytest.mark.xfail(strict=True, reason="_client._short_exc only strips urllib3 1.x wording: with urllib3 2 "
-                                                      "the message wraps the reason in 'HTTPConnectionPool(...): Max retries "
-                                                      "exceeded with url: ... (Caused by ...)'")
 
 
-@UNCLEAR_XFAIL
 @pytest.mark.parametrize("case, reason", [
     ("refused", "Connection refused"),
     ("timeout", "Read timed out"),
@@ -483,8 +475,6 @@ MISSING_UUID = "5b1f0b2e-9c7e-4c55-8f0e-0d5c2f7a9e11"
 HTML_PAGE = "<html><head><title>Welcome to nginx!</title></head><body><h1>Welcome to nginx!</h1></body></html>"
 HTML_502 = "<html><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>"
 HTML_404 = "<html><body><h1>404 Not Found</h1><hr>nginx</body></html>"
-WRONG_BASE_XFAIL = pytest.mark.xfail(strict=True, reason="a 404 on an object's own URL is taken as 'absent' whatever the "
-                                                         "body: a wrong base URL sends a POST, or reports ok for state=absent")
 
 
 def everywhere(status, body, times=None):
@@ -522,11 +512,11 @@ BAD_INPUT = [
     ("rac_connection_token_info", dict(_fault=everywhere(200, '{"pagination": {"next": 0, "count": ')), "HTTP 200 but the answer is not JSON"),
     ("rac_provider", dict(name="rel-p1", url="{url}/not-authentik"), "GET /api/v3/providers/rac/: HTTP 404: Not found."),
     ("rac_connection_token_info", dict(_fault=everywhere(404, HTML_404)), "HTTP 404: non-JSON answer"),
-    pytest.param("core_token", dict(identifier="rel-new", url="{url}/not-authentik"), "HTTP 404", marks=WRONG_BASE_XFAIL),
+    pytest.param("core_token", dict(identifier="rel-new", url="{url}/not-authentik"), "HTTP 404"),
     pytest.param("core_token", dict(identifier="rel-tok", state="absent", _fault=everywhere(404, HTML_404)),
-                 "is url the base URL of an authentik server?", marks=WRONG_BASE_XFAIL),
+                 "is url the base URL of an authentik server?"),
     pytest.param("rac_connection_token", dict(token_uuid=MISSING_UUID, state="absent", _fault=everywhere(404, HTML_404)),
-                 "is url the base URL of an authentik server?", marks=WRONG_BASE_XFAIL),
+                 "is url the base URL of an authentik server?"),
     # rac_provider
     ("rac_provider", dict(name="rel-new", authorization_flow="no-such-flow"), "authorization_flow: no flow 'no-such-flow' found"),
     ("rac_provider", dict(name="rel-new", connection_expiry="hours=1"),
@@ -681,11 +671,8 @@ def test_tls_plain_http_against_an_https_server_fails_clearly(https, run_module)
     assert_clear_failure(result, "cannot reach authentik at %s/api/v3/" % url)
 
 
-REQUESTS_ENV_XFAIL = pytest.mark.xfail(strict=True, reason="_client: requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override "
-                                                           "Session.verify, so ca_path and validate_certs: false are ignored")
 
 
-@REQUESTS_ENV_XFAIL
 @pytest.mark.parametrize("var", ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"])
 def test_tls_ca_path_wins_over_a_ca_bundle_in_the_environment(https, run_module, monkeypatch, var):
     monkeypatch.setenv(var, https.other_ca)
@@ -693,7 +680,6 @@ def test_tls_ca_path_wins_over_a_ca_bundle_in_the_environment(https, run_module,
     assert_ok(result)
 
 
-@REQUESTS_ENV_XFAIL
 def test_tls_validate_certs_false_wins_over_a_ca_bundle_in_the_environment(https, run_module, monkeypatch):
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", https.other_ca)
     result = run_module("core_token", url=https.url, identifier="rel-tls", validate_certs=False, retries=0, expiring=False)
