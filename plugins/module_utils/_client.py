@@ -297,8 +297,7 @@ class AuthentikClient:
             if not isinstance(data, dict) or not isinstance(data.get("results"), list):
                 raise AuthentikError("GET %s/%s: the answer is not an authentik list (no results)" % (API_PREFIX, path.lstrip("/")),
                                      "GET", path)
-            for item in data["results"]:
-                yield item
+            yield from data["results"]
             nxt = (data.get("pagination") or {}).get("next") or 0
             if not nxt or int(nxt) <= page:
                 return

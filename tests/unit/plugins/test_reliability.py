@@ -452,8 +452,6 @@ def test_create_against_a_server_going_down_is_not_retried_blindly(sim, run_modu
            sim, seconds)
 
 
-
-
 @pytest.mark.parametrize("case, reason", [
     ("refused", "Connection refused"),
     ("timeout", "Read timed out"),
@@ -669,8 +667,6 @@ def test_tls_plain_http_against_an_https_server_fails_clearly(https, run_module)
     url = https.url.replace("https://", "http://")
     result = run_module("core_token", url=url, identifier="rel-tls", retries=0)
     assert_clear_failure(result, "cannot reach authentik at %s/api/v3/" % url)
-
-
 
 
 @pytest.mark.parametrize("var", ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"])
