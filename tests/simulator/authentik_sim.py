@@ -27,6 +27,7 @@ Command line::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import datetime
 import hashlib
@@ -642,6 +643,18 @@ class AuthentikSimulator:
         """Remove every injected fault."""
         with self.lock:
             self.faults.clear()
+
+    @contextlib.contextmanager
+    def fresh(self):
+        """One test's view of a long-lived simulator: the initial state with no fault and no recorded request;
+        an AssertionError at the end when the test left a contract violation (which is then forgotten)."""
+        self.reset()
+        self.clear_faults()
+        self.reset_counts()
+        yield self
+        left = list(self.violations)
+        self.violations.clear()
+        assert left == [], "simulator contract violations: %r" % left
 
     # ---------------------------------------------------------------- counting
 
@@ -1886,6 +1899,16 @@ def make_self_signed_ca(tmpdir):
     for command in commands:
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60)
     return {"ca": paths["ca.pem"], "cert": paths["server.pem"], "key": paths["server.key"]}
+
+
+def start_https(tmpdir, **kwargs):
+    """A started HTTPS simulator whose certificate is signed by a new CA: ``.ca`` is that CA's PEM file,
+    ``.other_ca`` the PEM file of an unrelated CA (for tests of verification against the wrong CA)."""
+    files = make_self_signed_ca(os.path.join(str(tmpdir), "ca"))
+    server = AuthentikSimulator(tls=(files["cert"], files["key"]), **kwargs).start()
+    server.ca = files["ca"]
+    server.other_ca = make_self_signed_ca(os.path.join(str(tmpdir), "other-ca"))["ca"]
+    return server
 
 
 # --------------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pytest
 
-from authentik_sim import AuthentikSimulator, make_self_signed_ca  # conftest puts tests/simulator on sys.path
+from authentik_sim import start_https  # conftest puts tests/simulator on sys.path
 
 ADMIN_TOKEN = "sim-admin-token"
 WARNING = "TLS certificate verification is disabled"
@@ -90,24 +90,15 @@ ENV_PLAY = """
 
 @pytest.fixture(scope="module")
 def https_server(tmp_path_factory):
-    files = make_self_signed_ca(tmp_path_factory.mktemp("tls"))
-    server = AuthentikSimulator(host="127.0.0.1", port=0, admin_token=ADMIN_TOKEN, validate="require",
-                                tls=(files["cert"], files["key"])).start()
-    server.ca = files["ca"]
-    server.other_ca = make_self_signed_ca(tmp_path_factory.mktemp("other-ca"))["ca"]
+    server = start_https(tmp_path_factory.mktemp("tls"), admin_token=ADMIN_TOKEN, validate="require")
     yield server
     server.stop()
 
 
 @pytest.fixture
 def https(https_server):
-    https_server.reset()
-    https_server.clear_faults()
-    https_server.reset_counts()
-    yield https_server
-    violations = list(https_server.violations)
-    https_server.violations.clear()
-    assert violations == []
+    with https_server.fresh() as fresh:
+        yield fresh
 
 
 def test_verification_ca_path_and_validate_certs(https, playbook):

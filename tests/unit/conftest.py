@@ -35,13 +35,8 @@ def simulator():
 @pytest.fixture
 def sim(simulator):
     """The simulator in its initial state, with counters and faults cleared; no contract violation allowed."""
-    simulator.reset()
-    simulator.clear_faults()
-    simulator.reset_counts()
-    yield simulator
-    violations = list(simulator.violations)
-    simulator.violations.clear()
-    assert violations == [], "simulator contract violations: %r" % violations
+    with simulator.fresh() as fresh:
+        yield fresh
 
 
 class ModuleRunner:

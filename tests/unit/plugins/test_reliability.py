@@ -37,9 +37,8 @@ from ansible_collections.authentik.api.plugins.modules.core_token import TOKEN
 from ansible_collections.authentik.api.tests.simulator.authentik_sim import (
     ADMIN_PK,
     ALICE_PK,
-    AuthentikSimulator,
     load_models,
-    make_self_signed_ca,
+    start_https,
 )
 
 # ansible-test runs each test in a fork of the pytest-xdist worker that collected it. Importing the simulator's
@@ -595,24 +594,15 @@ def test_bad_input_table_is_large_enough():
 
 @pytest.fixture(scope="module")
 def tls_server(tmp_path_factory):
-    files = make_self_signed_ca(tmp_path_factory.mktemp("tls"))
-    server = AuthentikSimulator(host="127.0.0.1", port=0, admin_token=ADMIN_TOKEN, validate="require",
-                                tls=(files["cert"], files["key"])).start()
-    server.ca = files["ca"]
-    server.other_ca = make_self_signed_ca(tmp_path_factory.mktemp("other-ca"))["ca"]
+    server = start_https(tmp_path_factory.mktemp("tls"), admin_token=ADMIN_TOKEN, validate="require")
     yield server
     server.stop()
 
 
 @pytest.fixture
 def https(tls_server):
-    tls_server.reset()
-    tls_server.clear_faults()
-    tls_server.reset_counts()
-    yield tls_server
-    violations = list(tls_server.violations)
-    tls_server.violations.clear()
-    assert violations == []
+    with tls_server.fresh() as fresh:
+        yield fresh
 
 
 TLS_WARNING = "TLS certificate verification is disabled"
