@@ -18,9 +18,17 @@ from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.authentik.api.tests.simulator.authentik_sim import AuthentikSimulator, load_models
 
-# ansible-test forks every test from its xdist worker: import the contract models at collection time so
-# that the forks inherit them instead of importing authentik_client (seconds) once per test.
-load_models()
+# Fixtures that start a simulator (directly or through another fixture such as run_module).
+SIMULATOR_FIXTURES = frozenset(("simulator", "sim", "server", "tls_server", "https"))
+
+
+def pytest_collection_modifyitems(session, config, items):  # pylint: disable=unused-argument
+    """ansible-test runs every test in a fork of the pytest-xdist worker that collected it. Importing the simulator's
+    contract models (authentik_client, seconds) here, once per worker, lets the forks inherit them instead of importing
+    them once per test. Workers whose tests never start a simulator (the module_utils tests) skip the import."""
+    if any(SIMULATOR_FIXTURES.intersection(item.fixturenames) for item in items):
+        load_models()
+
 
 ADMIN_TOKEN = "sim-admin-token"
 

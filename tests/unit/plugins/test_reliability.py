@@ -37,14 +37,8 @@ from ansible_collections.authentik.api.plugins.modules.core_token import TOKEN
 from ansible_collections.authentik.api.tests.simulator.authentik_sim import (
     ADMIN_PK,
     ALICE_PK,
-    load_models,
     start_https,
 )
-
-# ansible-test runs each test in a fork of the pytest-xdist worker that collected it. Importing the simulator's
-# contract models (authentik_client) here, at collection, lets every fork inherit them instead of importing them
-# again for each test (seconds each). This belongs in tests/unit/conftest.py; it is harmless twice.
-load_models()
 
 ADMIN_TOKEN = "sim-admin-token"
 BACKOFF = inspect.signature(AuthentikClient.__init__).parameters["backoff"].default
