@@ -321,7 +321,7 @@ def count_scenarios(bench):
         tasks.append(_task(row_id, module, args, check))
         expect[row_id] = (module, operation, refs, exp)
 
-    # -- core_token (addressed by identifier: GET /core/tokens/<identifier>/)
+    # -- core_token (addressed by identifier: GET /core/tokens/?identifier=)
     tok = dict(identifier="bench-tok", intent="app_password", user=str(ALICE_PK), description="v1", expiring=False)
     add("tok-create-check", "core_token", "create, check mode", "pk", tok, Expect(1, 0, True), check=True)
     add("tok-create", "core_token", "create", "pk", tok, Expect(1, 1, True))
