@@ -2,7 +2,8 @@
 # Copyright: (c) 2026, authentik.api contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Contract tests of the authentik API simulator: it must answer the way a real authentik 2025.12.4 does
-(see /work/shared/notes/authentik-api.md) and flag every body that does not fit the authentik-client models."""
+(see the shared API notes, ../shared/notes/authentik-api.md beside the checkout) and flag every body that
+does not fit the authentik-client models."""
 
 from __future__ import annotations
 
@@ -94,7 +95,7 @@ def test_missing_credentials_are_403_not_401(sim):
 
 @pytest.mark.parametrize("header, detail", [
     ("Bearer wrong-key", "Token invalid/expired"),
-    ("Basic dXNlcjpwdw==", "Unsupported authentication type"),
+    ("Basic dXNlcjpwdw==", "Authentication credentials were not provided."),  # another scheme: anonymous (real server)
     ("Bearer", "Authentication credentials were not provided."),
 ])
 def test_bad_credentials_are_403(sim, header, detail):
@@ -109,9 +110,12 @@ def test_only_unexpired_api_tokens_authenticate(sim):
     sim.seed_token("live-api", user=BOB_PK, intent="api", key="bob-api-key", expiring=True)
     assert api(sim, "GET", "core/users/", token="app-password-key").json() == {"detail": "Token invalid/expired"}
     assert api(sim, "GET", "core/users/", token="expired-api-key").status_code == 403
-    resp = api(sim, "GET", "core/users/", token="bob-api-key")
+    resp = api(sim, "GET", "core/tokens/", token="bob-api-key")
     assert resp.status_code == 200
-    assert [u["pk"] for u in resp.json()["results"]] == [BOB_PK], "a non-superuser sees only himself"
+    assert [t["identifier"] for t in resp.json()["results"]] == ["live-api"], "a non-superuser sees only his own tokens"
+    resp = api(sim, "GET", "core/users/", token="bob-api-key")
+    assert (resp.status_code, resp.json()) == (403, {"detail": "You do not have permission to perform this action."}), \
+        "without a view permission on any user (real server)"
 
 
 # ------------------------------------------------------------------------------------------ 404 / 405 / parse errors
@@ -130,11 +134,17 @@ def test_only_unexpired_api_tokens_authenticate(sim):
     ("propertymappings/provider/rac/%s/" % uuid.UUID(int=3), "No RACPropertyMapping matches the given query."),
     ("core/users/x/", "Not found."),
     ("core/users/99/", "No User matches the given query."),
-    ("no/such/route/", "Not found."),
 ])
 def test_404_bodies(sim, path, detail):
     resp = api(sim, "GET", path)
     assert (resp.status_code, resp.json()) == (404, {"detail": detail})
+
+
+@pytest.mark.parametrize("path", ["/api/v3/no/such/route/", "/no/such/page/"])
+def test_404_page_for_unknown_paths(sim, path):
+    """No route: authentik's HTML "Not Found" page, before any authentication (real server)."""
+    resp = requests.get(sim.url + path, timeout=10)
+    assert resp.status_code == 404 and resp.headers["Content-Type"].startswith("text/html") and "Not Found" in resp.text
 
 
 def test_405_bodies(sim):
@@ -348,7 +358,9 @@ def test_non_superuser_sees_and_creates_only_own_tokens(sim):
                json={"identifier": "alice-new", "intent": "app_password", "user": BOB_PK, "expiring": False})
     assert resp.status_code == 201, resp.text
     assert (resp.json()["user"], resp.json()["expiring"]) == (ALICE_PK, True), "user and expiring forced by the server"
-    assert api(sim, "GET", "core/tokens/alice-tok/view_key/", token=ALICE_TOKEN).status_code == 200
+    assert api(sim, "GET", "core/tokens/alice-new/view_key/", token=ALICE_TOKEN).status_code == 200, "her own: she may view its key"
+    resp = api(sim, "GET", "core/tokens/alice-tok/view_key/", token=ALICE_TOKEN)
+    assert resp.status_code == 403, "made for her by someone else: no view_token_key on it (real server)"
     resp = api(sim, "POST", "core/tokens/alice-tok/set_key/", token=ALICE_TOKEN, json={"key": "k"})
     assert (resp.status_code, resp.json()) == (403, {"detail": "You do not have permission to perform this action."})
     resp = api(sim, "POST", "providers/rac/", token=ALICE_TOKEN, json={"name": "x", "authorization_flow": IMPLICIT})
@@ -502,9 +514,11 @@ def test_connection_token_filters(sim, rac):
     assert pks(token=ALICE_TOKEN) == [rac.alice_e1], "non-superusers see only their own"
     choice = ["Select a valid choice. That choice is not one of the available choices."]
     for params, field in (({"provider": 999}, "provider"), ({"session__user": 999}, "session__user"),
-                          ({"endpoint": str(uuid.uuid4())}, "endpoint"), ({"endpoint": "junk"}, "endpoint")):
+                          ({"endpoint": str(uuid.uuid4())}, "endpoint")):
         resp = api(sim, "GET", "rac/connection_tokens/", params=params)
         assert (resp.status_code, resp.json()) == (400, {field: choice}), params
+    resp = api(sim, "GET", "rac/connection_tokens/", params={"endpoint": "junk"})
+    assert (resp.status_code, resp.json()) == (400, {"endpoint": ["\u201cjunk\u201d is not a valid UUID."]}), "real server"
 
 
 def test_connection_token_object_and_updates(sim, rac):

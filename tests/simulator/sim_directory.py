@@ -1,0 +1,258 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, authentik.api contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The directory area of the authentik API simulator: users (``/core/users/``: listed, read, created and
+deleted), flows (``/flows/instances/``) and RAC property mappings (``/propertymappings/provider/rac/``),
+read-only objects of a fixed seed; the other areas refer to all three. See ``sim_core.py`` for what an area is."""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import hashlib
+import re
+import uuid
+
+if __package__:
+    from .sim_core import (ApiError, Route, SimulatorCore, _detail, _Fields, _fixed_uuid, _matches_search, _parse_int, _parse_uuid,
+                           _search_terms, _sort, fmt_dt, utcnow)
+else:  # run as a script, or imported with tests/simulator on sys.path (see authentik_sim.py)
+    from sim_core import (ApiError, Route, SimulatorCore, _detail, _Fields, _fixed_uuid, _matches_search, _parse_int, _parse_uuid,
+                          _search_terms, _sort, fmt_dt, utcnow)
+
+# pylint: disable=consider-using-f-string,use-dict-literal  # %-formatting and dict() match the rest of the collection
+
+ADMIN_PK = 3
+ALICE_PK = 6
+BOB_PK = 7
+
+FLOW_IMPLICIT = "default-provider-authorization-implicit-consent"
+FLOW_EXPLICIT = "default-provider-authorization-explicit-consent"
+FLOW_AUTHENTICATION = "default-authentication-flow"
+#: slug -> pk of the seeded flows (``uuid5(NAMESPACE_DNS, slug)``)
+FLOW_UUIDS = {slug: _fixed_uuid(slug) for slug in (FLOW_IMPLICIT, FLOW_EXPLICIT, FLOW_AUTHENTICATION)}
+
+MAPPING_RDP_DEFAULT = "goauthentik.io/providers/rac/rdp-default"
+MAPPING_RDP_HIGH_FIDELITY = "goauthentik.io/providers/rac/rdp-high-fidelity"
+MAPPING_SSH_DEFAULT = "goauthentik.io/providers/rac/ssh-default"
+#: managed name -> pk of the seeded RAC property mappings (``uuid5(NAMESPACE_DNS, managed)``)
+MAPPING_UUIDS = {managed: _fixed_uuid(managed) for managed in (MAPPING_RDP_DEFAULT, MAPPING_RDP_HIGH_FIDELITY, MAPPING_SSH_DEFAULT)}
+
+FLOW_DESIGNATIONS = ("authentication", "authorization", "invalidation", "enrollment", "unenrollment", "recovery",
+                     "stage_configuration")
+EPOCH = datetime.datetime(2025, 12, 1, 9, 0, 0, tzinfo=datetime.timezone.utc)
+USER_TYPES = ("internal", "external", "service_account", "internal_service_account")
+
+
+class DirectoryArea(SimulatorCore):
+    """Users (listed, read, created, deleted), flows and RAC property mappings (listed and read)."""
+
+    ROUTES = (
+        Route(r"^core/users/$", {"GET": "_users_list", "POST": "_user_create"}),
+        Route(r"^core/users/([^/.]+)/$", {"GET": "_user_get", "DELETE": "_user_delete"}, ("PUT", "PATCH")),
+        Route(r"^flows/instances/$", {"GET": "_flows_list"}, ("POST",)),
+        Route(r"^flows/instances/([^/.]+)/$", {"GET": "_flow_get"}, ("PUT", "PATCH", "DELETE")),
+        Route(r"^propertymappings/provider/rac/$", {"GET": "_mappings_list"}, ("POST",)),
+        Route(r"^propertymappings/provider/rac/([^/.]+)/$", {"GET": "_mapping_get"}, ("PUT", "PATCH", "DELETE")),
+    )
+
+    def _init_state(self):
+        super()._init_state()
+        self.users = {}
+        self.flows = {}
+        self.flows_by_uuid = {}
+        self.mappings = {}
+        for pk, username, name, email, superuser in ((ADMIN_PK, "akadmin", "authentik Default Admin", "admin@example.com", True),
+                                                     (ALICE_PK, "alice", "Alice Example", "alice@example.com", False),
+                                                     (BOB_PK, "bob", "Bob Example", "bob@example.com", False)):
+            self.users[pk] = dict(pk=pk, username=username, name=name, email=email, is_superuser=superuser, is_active=True,
+                                  uuid=_fixed_uuid("user-" + username), path="users", type="internal", attributes={},
+                                  date_joined=EPOCH, uid=hashlib.sha256(("%d-authentik-sim" % pk).encode()).hexdigest())
+        for slug, name, title, designation, authentication in (
+                (FLOW_IMPLICIT, "Authorize Application", "Redirecting to %(app)s", "authorization", "require_authenticated"),
+                (FLOW_EXPLICIT, "Authorize Application", "Redirecting to %(app)s", "authorization", "require_authenticated"),
+                (FLOW_AUTHENTICATION, "Welcome to authentik!", "Welcome to authentik!", "authentication", "none")):
+            self.flows[slug] = dict(pk=FLOW_UUIDS[slug], slug=slug, name=name, title=title, designation=designation,
+                                    authentication=authentication)
+            self.flows_by_uuid[FLOW_UUIDS[slug]] = slug
+        for managed, name, static in (
+                (MAPPING_RDP_DEFAULT, "authentik default RAC Mapping: RDP Default settings",
+                 {"resize-method": "display-update", "enable-wallpaper": "true", "enable-font-smoothing": "true"}),
+                (MAPPING_RDP_HIGH_FIDELITY, "authentik default RAC Mapping: RDP High Fidelity",
+                 {"enable-theming": "true", "enable-wallpaper": "true", "enable-font-smoothing": "true", "enable-menu-animations": "true",
+                  "enable-full-window-drag": "true", "enable-desktop-composition": "true"}),
+                (MAPPING_SSH_DEFAULT, "authentik default RAC Mapping: SSH Default settings", {"terminal-type": "xterm-256color"})):
+            self.mappings[MAPPING_UUIDS[managed]] = dict(pk=MAPPING_UUIDS[managed], managed=managed, name=name, expression="",
+                                                         static_settings=static)
+
+    # ---------------------------------------------------------------- users
+
+    def _user_obj(self, pk):
+        user = self.users[pk]
+        return {
+            "pk": user["pk"], "username": user["username"], "name": user["name"], "is_active": user["is_active"],
+            "last_login": None, "date_joined": fmt_dt(user["date_joined"]), "is_superuser": user["is_superuser"], "groups": [],
+            "groups_obj": [], "roles": [], "roles_obj": [], "email": user["email"],
+            "avatar": "/static/dist/assets/images/user_default.png", "attributes": copy.deepcopy(user["attributes"]), "uid": user["uid"],
+            "path": user["path"], "type": user["type"], "uuid": user["uuid"], "password_change_date": fmt_dt(user["date_joined"]),
+            "last_updated": fmt_dt(user["date_joined"]),
+        }
+
+    def _partial_user(self, pk):
+        user = self.users[pk]
+        return {"pk": user["pk"], "username": user["username"], "name": user["name"], "is_active": user["is_active"],
+                "last_login": None, "email": user["email"], "attributes": copy.deepcopy(user["attributes"]), "uid": user["uid"]}
+
+    def _users_list(self, req):
+        self._require_view_permission(req)
+        items = list(self.users.values())
+        username = req.param("username")
+        if username is not None:
+            items = [u for u in items if u["username"] == username]
+        search = req.param("search")
+        if search:
+            terms = _search_terms(search)
+            items = [u for u in items if _matches_search(terms, (u["username"], u["name"], u["email"]))]
+        keys = {"username": lambda u: u["username"], "name": lambda u: u["name"], "pk": lambda u: u["pk"], "email": lambda u: u["email"]}
+        items = _sort(items, req.param("ordering"), keys, ["username"])
+        return 200, self._paginate(req, items, lambda u: self._user_obj(u["pk"])), "PaginatedUserList"
+
+    def _find_user(self, req, ident):
+        self._require_view_permission(req)
+        pk = _parse_int(ident)
+        if pk is None:
+            raise _detail(404, "Not found.")
+        if pk not in self.users:
+            raise _detail(404, "No User matches the given query.")
+        return pk
+
+    def _user_get(self, req, ident):
+        return 200, self._user_obj(self._find_user(req, ident)), "User"
+
+    def _user_create(self, req):
+        """UserSerializer: username (unique, at most 150) and name (may be blank) are required."""
+        fields = _Fields(self._body(req), False)
+        username = fields.string("username", required=True, max_length=150)
+        if username is not None and "username" not in fields.errors and any(u["username"] == username for u in self.users.values()):
+            fields.errors["username"] = ["This field must be unique."]
+        fields.string("name", required=True, allow_blank=True)
+        email = fields.string("email", allow_blank=True, max_length=254)
+        if email and "email" not in fields.errors and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
+            fields.errors["email"] = ["Enter a valid email address."]
+        fields.boolean("is_active")
+        path = fields.string("path")
+        if path is not None:
+            if path[:1] == "/" or path[-1:] == "/":
+                fields.errors["path"] = ["No leading or trailing slashes allowed."]
+            elif "" in path.split("/"):
+                fields.errors["path"] = ["No empty segments in user path allowed."]
+        fields.choice("type", USER_TYPES)
+        if fields.out.get("type") == "internal_service_account":
+            fields.errors["type"] = ["Setting a user to internal service account is not allowed."]
+        fields.json_object("attributes")
+        fields.related_many("groups", "uuid", lambda pk: False)
+        fields.related_many("roles", "uuid", lambda pk: False)
+        self._check_request(req, "UserRequest", fields)
+        attrs = fields.out
+        pk = max(self.users) + 1
+        self.users[pk] = dict(pk=pk, username=attrs["username"], name=attrs["name"], email=attrs.get("email", ""), is_superuser=False,
+                              is_active=attrs.get("is_active", True), uuid=str(uuid.uuid4()), path=attrs.get("path", "users"),
+                              type=attrs.get("type", "internal"), attributes=attrs.get("attributes", {}), date_joined=utcnow(),
+                              uid=hashlib.sha256(("%d-authentik-sim" % pk).encode()).hexdigest())
+        return 201, self._user_obj(pk), "User"
+
+    def _user_delete(self, req, ident):
+        self._delete_user(self._find_user(req, ident))
+        return 204, None, None
+
+    def _delete_user(self, pk):
+        """Delete a user and what belongs to it: each area that keeps something of a user extends this."""
+        del self.users[pk]
+
+    # ---------------------------------------------------------------- flows and property mappings
+
+    def _flow_obj(self, flow):
+        return {
+            "pk": flow["pk"], "policybindingmodel_ptr_id": flow["pk"], "name": flow["name"], "slug": flow["slug"],
+            "title": flow["title"], "designation": flow["designation"], "background": None,
+            "background_url": "/static/dist/assets/images/flow_background.jpg", "background_themed_urls": None,
+            "stages": [], "policies": [], "cache_count": 0, "policy_engine_mode": "any", "compatibility_mode": False,
+            "export_url": "/api/v3/flows/instances/%s/export/" % flow["slug"], "layout": "stacked",
+            "denied_action": "message_continue", "authentication": flow["authentication"],
+        }
+
+    def _flows_list(self, req):
+        self._require_view_permission(req)
+        items = list(self.flows.values())
+        errors = {}
+        for name in ("slug", "name"):
+            value = req.param(name)
+            if value is not None:
+                items = [f for f in items if f[name] == value]
+        designation = req.param("designation")
+        if designation is not None:
+            if designation not in FLOW_DESIGNATIONS:
+                errors["designation"] = ["Select a valid choice. %s is not one of the available choices." % designation]
+            items = [f for f in items if f["designation"] == designation]
+        flow_uuid = req.param("flow_uuid")
+        if flow_uuid is not None:
+            parsed = _parse_uuid(flow_uuid)
+            if parsed is None:
+                errors["flow_uuid"] = ["Enter a valid UUID."]
+            items = [f for f in items if f["pk"] == parsed]
+        self._filter_errors(errors)
+        search = req.param("search")
+        if search:
+            terms = _search_terms(search)
+            items = [f for f in items if _matches_search(terms, (f["name"], f["slug"], f["designation"], f["title"]))]
+        keys = {"slug": lambda f: f["slug"], "name": lambda f: f["name"], "designation": lambda f: f["designation"],
+                "title": lambda f: f["title"]}
+        items = _sort(items, req.param("ordering"), keys, ["slug"])
+        return 200, self._paginate(req, items, self._flow_obj), "PaginatedFlowList"
+
+    def _flow_get(self, req, ident):
+        self._require_view_permission(req)
+        flow = self.flows.get(ident)
+        if flow is None:
+            raise _detail(404, "No Flow matches the given query.")
+        return 200, self._flow_obj(flow), "Flow"
+
+    @staticmethod
+    def _mapping_obj(mapping):
+        return {
+            "pk": mapping["pk"], "managed": mapping["managed"], "name": mapping["name"], "expression": mapping["expression"],
+            "component": "ak-property-mapping-provider-rac-form", "verbose_name": "RAC Provider Property Mapping",
+            "verbose_name_plural": "RAC Provider Property Mappings",
+            "meta_model_name": "authentik_providers_rac.racpropertymapping",
+            "static_settings": copy.deepcopy(mapping["static_settings"]),
+        }
+
+    def _mappings_list(self, req):
+        self._require_view_permission(req)
+        items = list(self.mappings.values())
+        name = req.param("name")
+        if name is not None:
+            items = [m for m in items if m["name"] == name]
+        managed = req.params("managed")
+        if managed:
+            choices = {m["managed"] for m in self.mappings.values() if m["managed"] is not None}
+            bad = [v for v in managed if v not in choices]
+            if bad:
+                raise ApiError(400, {"managed": ["Select a valid choice. %s is not one of the available choices." % bad[0]]})
+            items = [m for m in items if m["managed"] in managed]
+        search = req.param("search")
+        if search:
+            terms = _search_terms(search)
+            items = [m for m in items if _matches_search(terms, (m["name"],))]
+        items = _sort(items, req.param("ordering"), {"name": lambda m: m["name"], "managed": lambda m: m["managed"]}, ["name"])
+        return 200, self._paginate(req, items, self._mapping_obj), "PaginatedRACPropertyMappingList"
+
+    def _mapping_get(self, req, ident):
+        self._require_view_permission(req)
+        pk = _parse_uuid(ident)
+        if pk is None:
+            raise _detail(404, "Not found.")
+        if pk not in self.mappings:
+            raise _detail(404, "No RACPropertyMapping matches the given query.")
+        return 200, self._mapping_obj(self.mappings[pk]), "RACPropertyMapping"
