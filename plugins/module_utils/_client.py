@@ -49,6 +49,33 @@ MAX_PAGE_SIZE = 100
 MAX_RETRY_AFTER = 60.0
 _MASK = "********"
 
+# authentik's 403 says only "You do not have permission to perform this action.": the permission each request of
+# the collection needs (authentik 2025.12), by API path, so that the error can name it. Custom actions first.
+_PERMISSIONS = (
+    (re.compile(r"^core/tokens/[^/]+/view_key/$"), "authentik_core.view_token_key"),
+    (re.compile(r"^core/tokens/[^/]+/set_key/$"), "authentik_core.set_token_key"),
+    (re.compile(r"^core/tokens/"), "authentik_core.%s_token"),
+    (re.compile(r"^core/users/"), "authentik_core.%s_user"),
+    (re.compile(r"^flows/instances/"), "authentik_flows.%s_flow"),
+    (re.compile(r"^providers/rac/"), "authentik_providers_rac.%s_racprovider"),
+    (re.compile(r"^rac/endpoints/"), "authentik_providers_rac.%s_endpoint"),
+    (re.compile(r"^rac/connection_tokens/"), "authentik_providers_rac.%s_connectiontoken"),
+    (re.compile(r"^propertymappings/provider/rac/"), "authentik_providers_rac.%s_racpropertymapping"),
+)
+_PERMISSION_VERBS = {"GET": "view", "HEAD": "view", "POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
+
+
+def required_permission(method, path):
+    """The authentik permission that ``method`` on ``path`` (relative to /api/v3/) needs, or None."""
+    prefix = API_PREFIX.strip("/") + "/"
+    path = path.lstrip("/")
+    if path.startswith(prefix):
+        path = path[len(prefix):]
+    for pattern, permission in _PERMISSIONS:
+        if pattern.match(path):
+            return permission % _PERMISSION_VERBS.get(method, "view") if "%s" in permission else permission
+    return None
+
 
 class AuthentikError(Exception):
     """The one error type of the collection: a one-line message plus what the module returns with it.
@@ -140,8 +167,10 @@ def _summarise(detail):
 
 
 def _text_excerpt(text, limit=160):
-    """A short, single-line excerpt of a non-JSON body (an HTML error page from a proxy, say)."""
-    text = re.sub(r"<[^>]*>", " ", text or "")
+    """A short, single-line excerpt of a non-JSON body (an HTML error page from a proxy, say): the page's words,
+    without its scripts and styles (authentik's own error page starts with several kilobytes of them)."""
+    text = re.sub(r"(?is)<(script|style)\b.*?</\1\s*>", " ", text or "")
+    text = re.sub(r"<[^>]*>", " ", text)
     text = re.sub(r"\s+", " ", text).strip()
     return text[:limit] + ("..." if len(text) > limit else "")
 
@@ -269,6 +298,12 @@ class AuthentikClient:
             msg = resp.reason or "no body"
         if status == 404 and data is None:
             msg += "; is url the base URL of an authentik server?"
+        if status == 500 and data is None:
+            msg += "; authentik failed on this request: its server log says why (its database may be unreachable)"
+        if status == 403 and isinstance(data, dict) and "permission" in str(data.get("detail", "")):
+            permission = required_permission(method, display)
+            if permission:
+                msg += " (the token's user needs the permission %s, globally or on this object)" % permission
         raise AuthentikError(self.scrub("%s %s: HTTP %d: %s" % (method, display, status, msg)), method, display, status,
                              data if data is not None else None,
                              retry_after=_retry_after(resp.headers.get("Retry-After")) if status in RETRY_STATUSES else None)

@@ -275,11 +275,40 @@ def test_detail_errors_and_403(server):
     assert exc.value.msg == "GET /api/v3/core/tokens/: HTTP 403: Token invalid/expired"
 
 
+@pytest.mark.parametrize("method, path, permission", [
+    ("GET", "providers/rac/", "authentik_providers_rac.view_racprovider"),
+    ("POST", "providers/rac/", "authentik_providers_rac.add_racprovider"),
+    ("PATCH", "core/tokens/ci/", "authentik_core.change_token"),
+    ("GET", "core/tokens/ci/view_key/", "authentik_core.view_token_key"),
+    ("POST", "core/tokens/ci/set_key/", "authentik_core.set_token_key"),
+    ("DELETE", "rac/connection_tokens/0b0e/", "authentik_providers_rac.delete_connectiontoken"),
+    ("PUT", "rac/endpoints/0b0e/", "authentik_providers_rac.change_endpoint"),
+    ("GET", "propertymappings/provider/rac/", "authentik_providers_rac.view_racpropertymapping"),
+])
+def test_permission_denied_names_the_permission_the_request_needs(server, method, path, permission):
+    server.push(403, {"detail": "You do not have permission to perform this action."})
+    with pytest.raises(AuthentikError) as exc:
+        client(server).request(method, path, body={} if method in ("POST", "PUT", "PATCH") else None, retries=0)
+    assert exc.value.msg == ("%s /api/v3/%s: HTTP 403: You do not have permission to perform this action. (the token's "
+                             "user needs the permission %s, globally or on this object)" % (method, path, permission))
+
+
 def test_html_error_page_is_one_readable_line(server):
     server.push(502, raw="<html><head><title>502 Bad Gateway</title></head>\n<body><h1>Bad Gateway</h1></body></html>")
     with pytest.raises(AuthentikError) as exc:
         client(server, retries=0).get("x/")
     assert exc.value.msg == "GET /api/v3/x/: HTTP 502: non-JSON answer (text/html): 502 Bad Gateway Bad Gateway"
+
+
+def test_authentik_error_page_is_its_words_without_scripts(server):
+    page = ("<!DOCTYPE html><html><head><script>window.authentik = { locale: 'en-us' };</script>"
+            "<style>:root { --ak: url(''); }</style></head><body><h1>Server Error</h1><a href='/'>Go home</a>"
+            "<script type='module'>load();</script></body></html>")
+    server.push(500, raw=page)
+    with pytest.raises(AuthentikError) as exc:
+        client(server).get("core/tokens/")
+    assert exc.value.msg == ("GET /api/v3/core/tokens/: HTTP 500: non-JSON answer (text/html): Server Error Go home; authentik "
+                             "failed on this request: its server log says why (its database may be unreachable)")
 
 
 def test_success_that_is_not_json_names_the_url(server):
