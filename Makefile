@@ -14,7 +14,11 @@
 #   make molecule        scripts/molecule.sh (molecule scenarios in extensions/molecule/)
 #   make docs            scripts/docs.sh (antsibull-docs lint + the docs site)
 #   make build-check     scripts/build-check.sh (build the collection tarball and check what it packs)
-#   make demo            scripts/demo.sh (the example playbooks against the simulator)
+#   make test-real       scripts/real-server-gate.sh: parity suite, integration targets, molecule, demo and
+#                        reliability tests against a real authentik 2025.12.4 it builds and starts itself
+#                        (skipped with one line when no authentik source is available)
+#   make demo            scripts/demo.sh (the example playbooks against the simulator, or AUTHENTIK_URL's server)
+#   make demo-clean      remove what the demo made (on the server in AUTHENTIK_URL/AUTHENTIK_TOKEN)
 #   make clean           remove test output and caches (keeps the venvs; `make distclean` removes them too)
 
 SHELL := /bin/bash
@@ -30,13 +34,13 @@ AT        := scripts/ansible-test.sh
 optional = $(if $(wildcard scripts/$(1).sh),$(1))
 GATES := venv units sanity lint changelog-lint $(call optional,integration) \
          $(if $(wildcard tests/system/conftest.py),system) $(call optional,molecule) \
-         $(call optional,docs) $(call optional,build-check)
+         $(call optional,docs) $(call optional,build-check) test-real
 
 .PHONY: help venv demo test units units-3.11 units-3.13 sanity sanity-3.11 sanity-3.13 no-ignore-files \
-        lint changelog-lint integration system molecule docs build-check clean distclean
+        lint changelog-lint integration system molecule docs build-check test-real demo-clean clean distclean
 
 help:
-	@sed -n '3,19p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,23p' Makefile | sed 's/^# \{0,1\}//'
 
 venv:
 	scripts/venv.sh 3.11 3.13
@@ -85,7 +89,13 @@ integration molecule docs build-check: venv
 	 else echo "$@: scripts/$@.sh does not exist yet: nothing to run"; fi
 
 demo: venv
-	bash scripts/demo.sh
+	SIM_ENV_FOR=demo bash scripts/demo.sh
+
+demo-clean: venv
+	SIM_ENV_FOR=demo bash scripts/demo.sh clean
+
+test-real: venv
+	bash scripts/real-server-gate.sh
 
 clean:
 	rm -rf tests/output .ansible .pytest_cache changelogs/.plugin-cache.yaml

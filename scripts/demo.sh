@@ -2,6 +2,7 @@
 # make demo: run examples/site.yml against the simulator (or the server in AUTHENTIK_URL/AUTHENTIK_TOKEN)
 # twice - the first run changes things, the second must change nothing - then once in check mode with
 # --diff and a changed description, which shows the predicted diff and writes nothing.
+# `scripts/demo.sh clean` (make demo-clean) removes what the demo made instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-.venv/bin/python}
@@ -11,6 +12,11 @@ export PATH="$venv_bin:$PATH"
 # shellcheck source=scripts/sim-env.sh
 source scripts/sim-env.sh
 export ANSIBLE_NOCOLOR=${ANSIBLE_NOCOLOR:-1} ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_LOCALHOST_WARNING=0 ANSIBLE_INVENTORY_UNPARSED_WARNING=0
+if [ "${1:-}" = clean ]; then
+  echo; echo "=== demo-clean: remove what the demo made"
+  ansible-playbook examples/demo_clean.yml
+  exit 0
+fi
 log=$(mktemp)
 
 recap() { grep -E '^localhost +:' "$log" | tail -1; }

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# make test-real: everything that runs against a real authentik 2025.12.4 that this script builds (or reuses from
+# its cache) and starts itself with scripts/authentik-server.sh, on loopback:
+#   parity       tests/parity: the same requests to the simulator and to the real server, answers compared
+#   integration  every tests/integration/targets/* playbook
+#   molecule     the molecule scenario
+#   demo         make demo, then make demo-clean
+#   reliability  tests/realserver: web restart during a 100-task play, PostgreSQL stopped, least privilege
+# Without an authentik source (see scripts/authentik-server.sh) it prints one line saying why and passes.
+# It never uses a server named in AUTHENTIK_URL/AUTHENTIK_TOKEN: the suite runs against the server it started.
+#
+#   scripts/real-server-gate.sh [STEP...]     (default: every step, in the order above)
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+ctl=scripts/authentik-server.sh
+venv=.venv
+steps=("$@")
+[ ${#steps[@]} -gt 0 ] || steps=(parity integration molecule demo reliability)
+
+if ! why=$($ctl available); then
+  echo "test-real: skipped: $why"
+  exit 0
+fi
+start=$SECONDS
+names=() secs=() results=()
+rc=0
+step() {
+  local name=$1 t0=$SECONDS r=0
+  shift
+  echo; echo "---------- test-real: $name ----------"
+  "$@" || r=$?
+  names+=("$name"); secs+=($((SECONDS - t0)))
+  if [ $r = 0 ]; then results+=(ok); else results+=(FAILED); rc=$r; fi
+  return $r
+}
+# shellcheck disable=SC2317  # called through the EXIT trap
+summary() {
+  echo; echo "---------- test-real timings ----------"
+  local i
+  for i in "${!names[@]}"; do printf '  %-14s %-6s %5d s\n' "${names[$i]}" "${results[$i]}" "${secs[$i]}"; done
+  printf '  %-14s %-6s %5d s\n' total "$([ "$rc" = 0 ] && echo ok || echo FAILED)" $((SECONDS - start))
+}
+# shellcheck disable=SC2317  # called through the EXIT trap
+finish() { $ctl stop > /dev/null 2>&1 || true; summary; }
+trap finish EXIT
+
+step build $ctl build || exit $rc
+step start $ctl start --fresh || exit $rc
+eval "$($ctl env)"
+export PATH="$PWD/$venv/bin:$PATH"
+
+for s in "${steps[@]}"; do
+  case $s in
+    parity) step parity "$venv/bin/python" -m pytest -p no:cacheprovider -r a tests/parity ;;
+    integration) step integration bash scripts/integration.sh "$venv" ;;
+    molecule) step molecule bash scripts/molecule.sh "$venv" ;;
+    demo) step demo bash -c 'SIM_ENV_FOR=demo bash scripts/demo.sh && SIM_ENV_FOR=demo bash scripts/demo.sh clean' ;;
+    reliability) step reliability "$venv/bin/python" -m pytest -p no:cacheprovider -r a tests/realserver ;;
+    *) echo "test-real: unknown step '$s'" >&2; rc=2 ;;
+  esac
+done
+exit $rc
