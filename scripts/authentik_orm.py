@@ -58,7 +58,7 @@ def connection_token(provider_pk, endpoint_uuid, username="akadmin", count="1"):
     except ValueError:
         ttl = timedelta(hours=8)
     made = []
-    for _ in range(int(count)):
+    for _number in range(int(count)):
         expires = now() + ttl
         session = Session.objects.create(session_key=generate_id(40), last_ip="127.0.0.1",
                                          last_user_agent="authentik.api tests", expires=expires, expiring=True)
@@ -78,7 +78,7 @@ def reapply_blueprints():
     for instance in BlueprintInstance.objects.filter(enabled=True).exclude(status=BlueprintInstanceStatus.SUCCESSFUL):
         before = instance.status
         message = apply_blueprint.send_with_options(args=(instance.pk,), rel_obj=instance)
-        for _ in range(180):
+        for _second in range(180):
             time.sleep(1)
             if Task.objects.filter(message_id=message.message_id, state__in=["done", "rejected"]).exists():
                 break

@@ -50,8 +50,7 @@ def run_objects(server, run_id):
 
 
 def cleanup(server, run_id):
-    tokens, _ = run_objects(server, run_id)
-    for identifier in tokens:
+    for identifier in run_objects(server, run_id)[0]:
         server.api("DELETE", "core/tokens/%s/" % identifier)
     for provider in server.listing("providers/rac/", search="rr-" + run_id):
         server.api("DELETE", "providers/rac/%s/" % provider["pk"])

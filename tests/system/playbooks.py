@@ -7,7 +7,6 @@ runs a playbook text or file against one server and returns a ``Run`` with rc, o
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
