@@ -501,7 +501,9 @@ BAD_INPUT = [
     ("rac_provider", dict(name="rel-p1", retries=0, _fault=everywhere(502, HTML_502)),
      "HTTP 502: non-JSON answer (text/html; charset=utf-8): 502 Bad Gateway nginx"),
     ("rac_connection_token_info", dict(_fault=everywhere(200, '{"pagination": {"next": 0, "count": ')), "HTTP 200 but the answer is not JSON"),
-    ("rac_provider", dict(name="rel-p1", url="{url}/not-authentik"), "GET /api/v3/providers/rac/: HTTP 404: Not found."),
+    ("rac_provider", dict(name="rel-p1", url="{url}/not-authentik"),
+     "GET /api/v3/providers/rac/: HTTP 404: non-JSON answer (text/html; charset=utf-8): authentik Not Found; "
+     "is url the base URL of an authentik server?"),
     ("rac_connection_token_info", dict(_fault=everywhere(404, HTML_404)), "HTTP 404: non-JSON answer"),
     pytest.param("core_token", dict(identifier="rel-new", url="{url}/not-authentik"), "HTTP 404"),
     pytest.param("core_token", dict(identifier="rel-tok", state="absent", _fault=everywhere(404, HTML_404)),
