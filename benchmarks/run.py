@@ -70,7 +70,9 @@ TARGET_SCALE_RATIO = 1.10
 FULL = dict(items=200, block=20, reps=3, scale_items=25, scale_reps=6, bulk=1000, tokens=10000, providers=5000)
 QUICK = dict(items=10, block=5, reps=1, scale_items=5, scale_reps=1, bulk=150, tokens=10000, providers=5000)
 
-MODULES = ("core_token", "rac_provider", "rac_connection_token", "rac_connection_token_info")
+MODULES = ("core_token", "rac_provider", "rac_connection_token", "rac_connection_token_info")  # sections 2 (overhead)
+#: the modules of section 1 (request counts)
+COUNT_MODULES = MODULES + ("rac_property_mapping", "rac_endpoint")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -368,6 +370,49 @@ def count_scenarios(bench):
     add("prov-create-names", "rac_provider", "create", "flow slug + 2 mapping names", dict(prov_names, name="bench-prov-2"),
         Expect(1, 1, True, names=3))
 
+    # -- rac_property_mapping (addressed by name: GET /propertymappings/provider/rac/?name=); its password is masked
+    pm = dict(name="bench-login", expression="return {}", static_settings={"username": "svc", "password": "bench-Pa55word"})
+    add("pm-create-check", "rac_property_mapping", "create, check mode", "-", pm, Expect(1, 0, True), check=True)
+    add("pm-create", "rac_property_mapping", "create", "-", pm, Expect(1, 1, True))
+    add("pm-noop", "rac_property_mapping", "no-op", "-", pm, Expect(1))
+    add("pm-noop-check", "rac_property_mapping", "no-op, check mode", "-", pm, Expect(1), check=True)
+    pm_new = dict(pm, static_settings={"username": "svc", "password": "bench-Pa55word-2"})
+    add("pm-update-check", "rac_property_mapping", "update (password), check mode", "-", pm_new, Expect(1, 0, True), check=True)
+    add("pm-update", "rac_property_mapping", "update (password)", "-", pm_new, Expect(1, 1, True))
+    add("pm-managed-noop", "rac_property_mapping", "no-op on a managed mapping", "-", dict(name=rdp_name, expression=""), Expect(1))
+
+    # -- rac_endpoint (by name within its provider: GET /rac/endpoints/?name=&provider=&superuser_full_list=true, or by
+    # endpoint_uuid: GET /rac/endpoints/<uuid>/)
+    moving = sim.seed_endpoint("bench-ep-moving", provider)
+    ep = dict(name="bench-ep", provider=str(provider), protocol="rdp", host="bench-ep.example.com:3389", auth_mode="static",
+              property_mappings=[rdp, ssh], maximum_connections=2)
+    ep_names = dict(ep, provider="bench-rac", property_mappings=[MAPPING_RDP_DEFAULT, "bench-login"])
+    add("ep-create-check", "rac_endpoint", "create, check mode", "pk + UUID", ep, Expect(1, 0, True), check=True)
+    add("ep-create", "rac_endpoint", "create", "pk + UUID", ep, Expect(1, 1, True))
+    add("ep-noop", "rac_endpoint", "no-op", "pk + UUID", ep, Expect(1))
+    add("ep-noop-check", "rac_endpoint", "no-op, check mode", "pk + UUID", ep, Expect(1), check=True)
+    add("ep-noop-uuid", "rac_endpoint", "no-op (endpoint_uuid)", "UUID", dict(endpoint_uuid=ep_b, host="10.0.0.10"), Expect(1))
+    add("ep-noop-names", "rac_endpoint", "no-op", "provider name + managed id",
+        dict(ep, provider="bench-rac", property_mappings=[MAPPING_RDP_DEFAULT, ssh]), Expect(1, names=2))
+    add("ep-update-check", "rac_endpoint", "update, check mode", "pk + UUID", dict(ep, maximum_connections=-1), Expect(1, 0, True),
+        check=True)
+    add("ep-update", "rac_endpoint", "update", "pk + UUID", dict(ep, maximum_connections=-1), Expect(1, 1, True))
+    add("ep-update-names", "rac_endpoint", "update", "provider name + managed id + mapping name", ep_names,
+        Expect(1, 1, True, names=3))
+    add("ep-move", "rac_endpoint", "rename and move (endpoint_uuid)", "UUID + pk",
+        dict(endpoint_uuid=moving, name="bench-ep-moved", provider=str(other)), Expect(1, 1, True))
+    gone_ep = dict(name="bench-ep", provider=str(provider), state="absent")
+    add("ep-delete-check", "rac_endpoint", "delete, check mode", "pk", gone_ep, Expect(1, 0, True), check=True)
+    add("ep-delete", "rac_endpoint", "delete", "pk", gone_ep, Expect(1, 1, True))
+    add("ep-delete-gone", "rac_endpoint", "delete (already absent)", "pk", gone_ep, Expect(1))
+    add("ep-create-names", "rac_endpoint", "create", "provider name + managed id + mapping name", dict(ep_names, name="bench-ep-2"),
+        Expect(1, 1, True, names=3))
+
+    gone_pm = dict(name="bench-login", state="absent")
+    add("pm-delete-check", "rac_property_mapping", "delete, check mode", "-", gone_pm, Expect(1, 0, True), check=True)
+    add("pm-delete", "rac_property_mapping", "delete", "-", gone_pm, Expect(1, 1, True))
+    add("pm-delete-gone", "rac_property_mapping", "delete (already absent)", "-", gone_pm, Expect(1))
+
     # -- rac_connection_token: one token (GET /rac/connection_tokens/<uuid>/)
     one = dict(token_uuid=ctoks[0], provider=str(provider), endpoint=ep_a)
     one_names = dict(token_uuid=ctoks[0], provider="bench-rac", endpoint="ep-a")
@@ -413,17 +458,30 @@ SMOKE_SKIP = frozenset((
     "tok-noop-check", "tok-update-check", "tok-key-noop", "tok-delete-check", "tok-delete-gone", "prov-create-check",
     "prov-noop-check", "prov-noop-same", "prov-delete-check", "prov-delete-gone", "ct-noop-bare", "ct-noop-check",
     "ct-update-check", "ct-bulk-none", "info-other", "info-user", "tok-update-name", "prov-create-names",
-    "ct-update-names", "ct-delete-gone",
+    "ct-update-names", "ct-delete-gone", "pm-create-check", "pm-noop-check", "pm-update-check", "pm-managed-noop",
+    "pm-delete-check", "pm-delete-gone", "ep-create-check", "ep-noop-check", "ep-update-check", "ep-delete-check",
+    "ep-delete-gone", "ep-create-names",
 ))
 
 
-def measure_counts(bench, smoke=False):
-    """Section 1: every scenario of ``count_scenarios`` in one playbook (``smoke``: without ``SMOKE_SKIP``).
+def measure_counts(bench, smoke=False, modules=None):
+    """Section 1: every scenario of ``count_scenarios`` in one playbook (``smoke``: without ``SMOKE_SKIP``;
+    ``modules``: only the scenarios of these modules, and the set-up tasks only with the connection-token modules).
     Returns one row per scenario; a scenario whose task did not run is a failed row."""
     tasks, expect = count_scenarios(bench)
     if smoke:
         tasks = [t for t in tasks if not t["name"].startswith("[") or t["name"][1:].split("]", 1)[0] not in SMOKE_SKIP]
         expect = dict((k, v) for k, v in expect.items() if k not in SMOKE_SKIP)
+    if modules:
+        expect = dict((k, v) for k, v in expect.items() if v[0] in modules)
+        setup = bool(set(modules) & {"rac_connection_token", "rac_connection_token_info"})
+
+        def wanted(task):
+            if task["name"].startswith("["):
+                return task["name"][1:].split("]", 1)[0] in expect
+            return setup or not task["name"].startswith("setup:")
+
+        tasks = [t for t in tasks if wanted(t)]
     result = bench.run(tasks, name="counts")
     by_id = dict((r["name"][1:].split("]", 1)[0], r) for r in result.records if r["name"].startswith("["))
     rows = []
@@ -712,7 +770,7 @@ def run_all(args):
     try:
         if "counts" in sections:
             sim.reset()
-            rows += measure_counts(bench)
+            rows += measure_counts(bench, modules=args.module)
             _progress(rows, "counts", started)
         if "overhead" in sections:
             rows += measure_overhead(bench, sizes["items"], sizes["reps"], judge_times, block=sizes["block"])
@@ -754,6 +812,8 @@ def main(argv=None):
     parser.add_argument("--strict-times", action="store_true", help="a missed time target also makes the exit code 1")
     parser.add_argument("--pipelining", action="store_true", help="ANSIBLE_PIPELINING=1 (same for the modules and uri)")
     parser.add_argument("--only", action="append", choices=["counts", "overhead", "scale", "bulk"], help="run only these sections")
+    parser.add_argument("--module", action="append", choices=COUNT_MODULES + ("ansible.builtin.uri",),
+                        help="section 1 (counts): only the rows of these modules (repeatable)")
     parser.add_argument("--items", type=int, help="loop items per timed task (default 200, quick 10)")
     parser.add_argument("--reps", type=int, help="repetitions of the overhead playbook (default 3, quick 1)")
     parser.add_argument("--bulk", type=int, help="connection tokens to revoke (default 1000, quick 150)")

@@ -113,9 +113,11 @@ class Kind:
     DATETIME = "datetime"
     DURATION = "duration"
     DICT = "dict"
+    TEXT = "text"
 
     HINTS = {
         INT: "an integer",
+        TEXT: "a string",
         UUID: "a UUID",
         UUID_SET: "a list of UUIDs",
         DATETIME: "an ISO 8601 date-time such as 2026-12-31T23:59:00Z",
@@ -155,6 +157,10 @@ class Kind:
             if not isinstance(value, dict):
                 raise ValueError("not a dictionary")
             return value
+        if kind == cls.TEXT:
+            if not isinstance(value, str):
+                raise ValueError("%s given" % type(value).__name__)
+            return value
         return value
 
     @classmethod
@@ -173,6 +179,8 @@ class Kind:
                 return parse_duration(value)
             if kind == cls.INT:
                 return int(value)
+            if kind == cls.TEXT:  # authentik's CharField strips surrounding whitespace
+                return value.strip()
         except (ValueError, TypeError, AttributeError):
             return value
         return value
@@ -266,15 +274,18 @@ class Field:
 
     ``kind`` selects validation, comparison and the form sent (see ``Kind``); ``ref`` resolves names
     to primary keys (``many`` for a list of references); ``nullable`` lets an empty string clear the
-    field; ``pattern``/``max_length`` validate text before any request; ``immutable`` is the message
+    field; ``pattern``/``max_length`` validate text before any request; ``check(value)`` returns what is
+    wrong with the value to send (None when it is fine); ``immutable`` is the message
     given when an existing object has another value (the change is refused); ``ignore`` is
     ``(predicate(obj), warning)``: when the merged object satisfies the predicate, the server
     manages this field itself, so the option is left out of the request and of the comparison.
-    ``filter`` is the query parameter used when the field filters a list.
+    ``filter`` is the query parameter used when the field filters a list. ``secret_keys(key)`` marks the
+    keys of a dictionary field whose values are secrets (a password among connection settings): compared
+    like the rest, never shown in a diff, the result or a message (see ``mask_secrets``).
     """
 
     def __init__(self, kind=Kind.RAW, ref=None, many=False, nullable=False, pattern=None, max_length=None,
-                 immutable=None, ignore=None, filter=None):
+                 immutable=None, ignore=None, filter=None, check=None, secret_keys=None):
         self.kind = kind
         self.ref = ref
         self.many = many
@@ -284,6 +295,8 @@ class Field:
         self.immutable = immutable
         self.ignore = ignore
         self.filter = filter
+        self.check = check
+        self.secret_keys = secret_keys
 
     def resolve(self, module, option, value, resolved):
         """The API value for the user's ``value`` (references resolved, format checked)."""
@@ -302,13 +315,68 @@ class Field:
             else:
                 value = self.ref.resolve(module, option, value, resolved)
         try:
-            return Kind.to_api(self.kind, value)
+            value = Kind.to_api(self.kind, value)
         except (ValueError, TypeError, AttributeError) as exc:
-            raise AuthentikError("%s: %r is not %s (%s)" % (option, _short(value), Kind.HINTS.get(self.kind, "valid"), exc),
+            raise AuthentikError("%s: %s is not %s (%s)" % (option, self.show(value), Kind.HINTS.get(self.kind, "valid"), exc),
                                  sent=False)
+        problem = self.check(value) if self.check is not None and value is not None else None
+        if problem:
+            raise AuthentikError("%s: %s %s" % (option, self.show(value), problem), sent=False)
+        return value
 
     def same(self, current, desired):
         return Kind.canon(self.kind, current) == Kind.canon(self.kind, desired)
+
+    def show(self, value):
+        """The value as a message shows it: ``repr``, cut when long, secrets masked (only the type of a
+        value that should have been a dictionary of secrets)."""
+        if self.secret_keys is not None:
+            if not isinstance(value, dict):
+                return "a value of type %s" % type(value).__name__
+            value = mask_secrets(value, self.secret_keys)
+        return repr(_short(value))
+
+    def secrets(self, value):
+        """The secret values inside ``value`` (strings), for the module's no_log list."""
+        if self.secret_keys is None or not isinstance(value, dict):
+            return []
+        out = []
+        for key, item in value.items():
+            if self.secret_keys(str(key)):
+                out.extend(_leaves(item))
+            elif isinstance(item, dict):
+                out.extend(self.secrets(item))
+        return out
+
+
+def mask_secrets(value, is_secret, before=None):
+    """A copy of the dictionary ``value`` in which the value of every key that ``is_secret(key)`` names
+    (at any depth) is ``MASK``. With ``before`` (the dictionary it replaces, ``{}`` for a new object), a
+    secret that is new or differs from its old value is ``MASK_CHANGED`` instead, as a diff shows it."""
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, item in value.items():
+        old = before.get(key) if isinstance(before, dict) else None
+        if is_secret(str(key)):
+            changed = before is not None and (key not in before or old != item)
+            out[key] = MASK_CHANGED if changed else MASK
+        elif isinstance(item, dict):
+            out[key] = mask_secrets(item, is_secret, old if isinstance(old, dict) else (None if before is None else {}))
+        else:
+            out[key] = item
+    return out
+
+
+def _leaves(value):
+    """Every scalar inside ``value`` as text (booleans and None excepted: they are not secrets)."""
+    if isinstance(value, dict):
+        return [leaf for item in value.values() for leaf in _leaves(item)]
+    if isinstance(value, (list, tuple)):
+        return [leaf for item in value for leaf in _leaves(item)]
+    if value is None or isinstance(value, bool) or value == "":
+        return []
+    return [str(value)]
 
 
 class Secret:
@@ -337,11 +405,19 @@ class Resource:
     Field validating the identity option when it is not itself a writable field; ``ordering``: the
     ``ordering`` query parameter of list requests, a unique field, so that pages do not overlap or skip
     objects when the server's default ordering has ties; ``summary``: how one object of a selection is
-    shown in results (a compact form for audits)."""
+    shown in results (a compact form for audits).
+
+    Identity within a parent: ``scope`` names fields (references such as ``provider``) that, with the lookup
+    option, identify the object (an endpoint ``name`` is unique only within its ``provider``); they are
+    required to find an object by name and are sent as list filters. ``address`` = ``(option, Field)``: an
+    option holding the object's ``key`` (a UUID) that addresses it directly; the lookup option and the scope
+    fields are then ordinary fields (rename, move to another parent), and a missing object is an error.
+    ``list_params``: fixed query parameters of every lookup (``superuser_full_list``).
+    ``protect(obj)``: why the object must not be changed or deleted (objects authentik ships), or None."""
 
     def __init__(self, name, path, key, lookup, fields, echo=(), create_defaults=None, required_on_create=(),
                  conflict=None, absent_message=None, secret=None, filters=None, what=None, ident=None, ordering=None,
-                 summary=None):
+                 summary=None, scope=(), address=None, list_params=None, protect=None):
         self.name = name
         self.plural = name + "s"
         self.summary = summary or (lambda obj: obj)
@@ -359,16 +435,32 @@ class Resource:
         self.absent_message = absent_message
         self.secret = secret
         self.filters = filters or {}
+        self.scope = tuple(scope)
+        self.address = address
+        self.list_params = list_params or {}
+        self.protect = protect
 
     def item_path(self, client, obj):
         return client.item_path(self.path, obj[self.key])
 
-    def view(self, obj):
-        """The part of an object shown in a diff: its key, its identity and its writable fields."""
+    def view(self, obj, before=None):
+        """The part of an object shown in a diff: its key, its identity and its writable fields, secrets
+        masked (``before``: the object it replaces, to mark changed secrets; see ``mask_secrets``)."""
         if not obj:
             return {}
         names = [self.key, self.lookup_field] + [name for name in self.fields if name not in (self.key, self.lookup_field)]
-        return dict((name, obj.get(name)) for name in names if name in obj)
+        return self.masked(dict((name, obj.get(name)) for name in names if name in obj), before)
+
+    def masked(self, obj, before=None):
+        """``obj`` with the secret values of its dictionary fields masked (a copy when there are any)."""
+        secret = [name for name, field in self.fields.items() if field.secret_keys is not None and isinstance(obj.get(name), dict)]
+        if not secret:
+            return obj
+        out = dict(obj)
+        for name in secret:
+            old = None if before is None else (before.get(name) or {})
+            out[name] = mask_secrets(obj[name], self.fields[name].secret_keys, old)
+        return out
 
 
 def _short(value, limit=80):
@@ -381,27 +473,83 @@ def _short(value, limit=80):
 # Lookup
 # --------------------------------------------------------------------------------------------
 
-def find(module, res, ident):
-    """The current object named ``ident`` (already validated), or None. One request."""
+def find(module, res, ident, scope=None):
+    """The current object named ``ident`` (already validated) within ``scope`` (resolved scope fields), or None.
+    One request. Several objects of that name (possible where names are unique only by convention) are an
+    error listing their keys: the engine never picks one at random."""
     client = module.client
     if res.lookup_filter is None:
         return client.get_or_none(client.item_path(res.path, ident))
-    found = client.get(res.path, params={res.lookup_filter: ident, "page_size": 20}).get("results", [])
-    found = [obj for obj in found if obj.get(res.lookup_field) == ident]
+    scope = scope or {}
+    params = dict(res.list_params)
+    for name, value in scope.items():
+        params[res.fields[name].filter or name] = value
+    params.update({res.lookup_filter: ident, "page_size": 20})
+    try:
+        found = client.get(res.path, params=params).get("results", [])
+    except AuthentikError as exc:
+        raise _refused_filter(module, exc, dict((name, res.fields[name]) for name in scope)) or exc
+    found = [obj for obj in found
+             if obj.get(res.lookup_field) == ident and all(obj.get(name) == value for name, value in scope.items())]
     if len(found) > 1:
-        raise AuthentikError("%s: %d %ss are named %r; authentik should not allow that, resolve it by hand"
-                             % (res.lookup_option, len(found), res.what, ident), sent=False)
+        where = "".join(" of %s %r" % (name, module.params.get(name)) for name in scope)
+        if res.address:
+            hint = "give %s to choose one, or rename the others" % res.address[0]
+        else:
+            hint = "authentik should not allow that, resolve it by hand"
+        keys = [str(obj.get(res.key)) for obj in found]
+        raise AuthentikError("%s: %d %ss%s are named %r (%s %s); %s" % (
+            res.lookup_option, len(found), res.what, where, ident, "UUIDs" if all(is_uuid(k) for k in keys) else res.key,
+            ", ".join(keys), hint), sent=False)
     return found[0] if found else None
+
+
+def _refused_filter(module, exc, fields):
+    """For a 400 answer refusing one of the list filters ``fields`` (option -> Field), an error naming the option and
+    the user's value (a choice filter refuses a pk that no object has); else None."""
+    for name, field in fields.items() if exc.status == 400 else ():
+        messages = exc.field_messages(field.filter or name)
+        if messages:
+            return AuthentikError("%s: %r is not a %s that authentik knows (%s)" % (
+                name, module.params.get(name), field.ref.what if field.ref else "valid value", "; ".join(messages)),
+                exc.method, exc.path, exc.status, exc.detail)
+    return None
 
 
 def identity(module, res):
     """The validated value of the identity option."""
     option = res.lookup_option
-    value = module.params[option]
+    value = module.params.get(option)
+    if value is None:
+        raise AuthentikError("%s: required to find the %s%s" % (
+            option, res.what, " (or give %s)" % res.address[0] if res.address else ""), sent=False)
     field = res.ident or res.fields.get(res.lookup_field) or res.fields.get(option)
     if field is not None:
         return field.resolve(module, option, value, {})
     return value
+
+
+def locate(module, res):
+    """The object the params designate: ``(ident, scope, current)``.
+
+    By ``res.address`` when that option is set: one GET of the object's URL, ``ident`` None. Otherwise by
+    the lookup option within the scope fields (each resolved first: a name costs one request): ``ident``
+    is the validated identity, ``scope`` the resolved scope fields, ``current`` the object or None."""
+    params = module.params
+    if res.address is not None and params.get(res.address[0]) is not None:
+        option, field = res.address
+        key = field.resolve(module, option, params[option], {})
+        client = module.client
+        return None, {}, client.get_or_none(client.item_path(res.path, key))
+    ident = identity(module, res)
+    scope = {}
+    for name in res.scope:
+        if params.get(name) is None:
+            raise AuthentikError("%s: required to find %s %r by %s, which is unique only within its %s%s" % (
+                name, res.what, ident, res.lookup_option, name, "; or give %s" % res.address[0] if res.address else ""),
+                sent=False)
+        scope[name] = res.fields[name].resolve(module, name, params[name], scope)
+    return ident, scope, find(module, res, ident, scope)
 
 
 def resolve_options(module, fields, params, current=None):
@@ -432,24 +580,35 @@ def ensure(module, res):
     """Make the object match the module's params; return the module result (changed, object, diff)."""
     params = module.params
     state = params.get("state") or "present"
-    ident = identity(module, res)
-    current = find(module, res, ident)
+    _hide_secrets(module, res)
+    if state != "absent":  # values that need no lookup are checked before any request (a delete ignores them)
+        for name, field in res.fields.items():
+            if field.ref is None and params.get(name) is not None:
+                field.resolve(module, name, params[name], {})
+    ident, scope, current = locate(module, res)
+    addressed = ident is None and res.address is not None
 
     if state == "absent":
-        if current is not None and not module.check_mode:
-            delete(module, res, current)
+        if current is not None:
+            _refuse_protected(res, current, "delete")
+            if not module.check_mode:
+                delete(module, res, current)
         return _result(module, res, current is not None, current, None, None, None)
+    if current is None and addressed:
+        raise AuthentikError("%s: %s %r does not exist; to create one, leave %s out and give %s" % (
+            res.address[0], res.what, params[res.address[0]], res.address[0], " and ".join((res.lookup_option,) + res.scope)),
+            sent=False)
     if current is None and res.absent_message:
         raise AuthentikError(res.absent_message % {"value": ident}, sent=False)
 
-    desired = resolve_options(module, dict((k, f) for k, f in res.fields.items() if k != res.lookup_field),
-                              params, current)
-    desired[res.lookup_field] = ident
+    # Addressed directly, the identity and the scope are fields like the others (rename, move).
+    fields = res.fields if addressed else dict((k, f) for k, f in res.fields.items() if k != res.lookup_field)
+    desired = resolve_options(module, fields, params, current)
+    if not addressed:
+        desired[res.lookup_field] = ident
     changed = False
     created = False
     if current is None:
-        if res.absent_message:
-            raise AuthentikError(res.absent_message % {"value": ident}, sent=False)
         body = dict(res.create_defaults)
         body.update(desired)
         _drop_ignored(module, res, body, body)
@@ -460,7 +619,7 @@ def ensure(module, res):
         if module.check_mode:
             after, how = body, "created"
         else:
-            after, how = _create(module, res, ident, body)
+            after, how = _create(module, res, ident, body, scope)
         created = how == "created"
         changed = how != "taken"  # "lost": our POST may have landed before the connection dropped
         if not created:  # found on re-reading: converge on it like an update
@@ -474,6 +633,7 @@ def ensure(module, res):
         _refuse_immutable(res, current, changes)
         after = current
         if changes:
+            _refuse_protected(res, current, "change")
             changed = True
             body = dict(changes)
             for name in res.echo:
@@ -493,6 +653,25 @@ def ensure(module, res):
     return result
 
 
+def _hide_secrets(module, res):
+    """Add the secret values inside the options (a password among connection settings) to the module's
+    no_log values before any request, so that Ansible masks them in everything it prints: the invocation
+    at -vvv, the result, warnings and errors."""
+    hidden = getattr(module, "no_log_values", None)
+    if hidden is None:
+        return
+    for name, field in res.fields.items():
+        for value in field.secrets(module.params.get(name)):
+            hidden.add(value)
+
+
+def _refuse_protected(res, current, action):
+    reason = res.protect(current) if res.protect is not None else None
+    if reason:
+        raise AuthentikError("%s: refusing to %s %s %r: %s" % (
+            res.lookup_option, action, res.what, current.get(res.lookup_field), reason), sent=False)
+
+
 def _drop_ignored(module, res, desired, merged):
     for name, field in res.fields.items():
         if field.ignore and name in desired and module.params.get(name) is not None and field.ignore[0](merged):
@@ -508,7 +687,7 @@ def _refuse_immutable(res, current, changes):
                                                     "ident": current.get(res.lookup_field)}, sent=False)
 
 
-def _create(module, res, ident, body):
+def _create(module, res, ident, body, scope=None):
     """POST the new object. A POST is never blindly retried: after a lost answer, a gateway error,
     a 429 or an "already exists" (a concurrent run), the object is looked up again; if it is there
     the run converges on it, else the POST is sent again (bounded by ``retries``).
@@ -525,7 +704,7 @@ def _create(module, res, ident, body):
             lost = exc.status in TRANSIENT_STATUSES or (exc.status is None and exc.method is not None)
             if not (taken or lost):
                 raise
-            existing = find(module, res, ident)
+            existing = find(module, res, ident, scope)
             if existing is not None:
                 return existing, "lost" if (lost or lost_before) else "taken"
             if taken:
@@ -567,10 +746,10 @@ def _ensure_secret(module, res, current, after):
 
 
 def _result(module, res, changed, before, after, secret_before, secret_after):
-    result = {"changed": changed, res.name: after or {}}
+    result = {"changed": changed, res.name: res.masked(after) if after else {}}
     if getattr(module, "_diff", False):
         diff_before = res.view(before)
-        diff_after = res.view(after)
+        diff_after = res.view(after, before or {})
         if secret_before is not None:
             diff_before[res.secret.attr] = secret_before
         if secret_after is not None:
@@ -587,20 +766,14 @@ def select(module, res):
     """Every object matching the filter options the user set (all pages)."""
     resolved = resolve_options(module, res.filters, module.params)
     query = dict((res.filters[name].filter or name, value) for name, value in resolved.items())
-    params = dict(query)
+    params = dict(res.list_params)
+    params.update(query)
     if res.ordering:
         params["ordering"] = res.ordering
     try:
         found = module.client.list(res.path, params=params)
     except AuthentikError as exc:
-        for name in resolved if exc.status == 400 else ():
-            field = res.filters[name]
-            messages = exc.field_messages(field.filter or name)
-            if messages:
-                raise AuthentikError("%s: %r is not a %s that authentik knows (%s)" % (
-                    name, module.params[name], field.ref.what if field.ref else "valid value", "; ".join(messages)),
-                    exc.method, exc.path, exc.status, exc.detail)
-        raise
+        raise _refused_filter(module, exc, dict((name, res.filters[name]) for name in resolved)) or exc
     seen = set()
     objects = []
     for obj in found:  # a page boundary that moved while reading (objects created or deleted meanwhile)

@@ -88,10 +88,19 @@ class AuthentikModule(AnsibleModule):
         self._close()
         self.exit_json(**result)
 
+    def _log_invocation(self):
+        """Ansible logs the invocation (to syslog or the journal) at the end of ``__init__``, masking the no_log
+        options. The engine adds the secrets found inside options (a password among connection settings) to
+        ``no_log_values`` only when it starts, so the log waits for the end of ``run()`` (see ``_close``)."""
+        self._invocation_unlogged = True
+
     def _scrub(self, text):
         token = self.params.get("token")
         return text.replace(token, "********") if token and isinstance(text, str) else text
 
     def _close(self):
+        if getattr(self, "_invocation_unlogged", False):
+            self._invocation_unlogged = False
+            super(AuthentikModule, self)._log_invocation()
         if self._client is not None:
             self._client.close()

@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """References to authentik objects shared by several modules (users, flows, RAC providers, endpoints,
-property mappings) and the RAC connection token resource used by two modules.
+property mappings), the RAC connection token resource used by two modules, and shared value rules (names
+authentik would strip, the secret keys of RAC connection settings).
 
 PRIVATE to the authentik.api collection: the leading underscore means this is not a public API.
 Each reference accepts the object's primary key (no request) or a name (one filtered request).
@@ -14,6 +15,20 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.authentik.api.plugins.module_utils._engine import Field, Kind, Ref, Resource
+
+# authentik strips leading and trailing spaces from names: such a name could never be found again.
+TRIMMED = r"(?s)^\S(?:.*\S)?$"
+
+# Guacamole connection parameters that hold credentials: password, private-key, passphrase and their variants
+# (sftp-password, gateway-password, sftp-private-key, ...), and anything called a secret.
+RAC_SECRET_WORDS = ("password", "secret", "passphrase", "private-key")
+
+
+def rac_secret_setting(key):
+    """Whether a key of RAC connection settings (static_settings of a mapping, settings of an endpoint) names a secret."""
+    key = key.lower()
+    return any(word in key for word in RAC_SECRET_WORDS)
+
 
 USER = Ref("user", "core/users/", by=("username",), pk_kind=Kind.INT, exact="username",
            label=lambda u: "%s (%s)" % (u.get("username"), u.get("pk")))

@@ -21,8 +21,12 @@ description:
     set (order and duplicates do not matter), O(settings) as a whole dictionary, and O(connection_expiry) as a duration.
   - Provider names are unique across all provider types in authentik. A name already used by another kind of provider
     (a proxy or OAuth2 provider, for example) is reported as such instead of a bare HTTP 400.
-  - Endpoints and applications that use the provider are managed elsewhere; deleting a provider also deletes its
-    endpoints and its connection tokens (which ends the live sessions).
+  - A provider alone gives users nothing to connect to. Its endpoints (the machines) are managed with
+    M(authentik.api.rac_endpoint), and the property mappings that give endpoints their connection settings and
+    credentials with M(authentik.api.rac_property_mapping); see the examples. The application that makes the provider
+    usable is managed elsewhere.
+  - Deleting a provider also deletes its endpoints and its connection tokens (which ends the live sessions); its
+    property mappings stay.
 author:
   - authentik.api contributors (@authentik-ansible)
 extends_documentation_fragment:
@@ -84,10 +88,13 @@ options:
       - authentik uses V(false) when the provider is created without it.
     type: bool
 notes:
-  - A provider is usable once an application (C(/core/applications/)) points to it and RAC endpoints are defined for it.
+  - A provider is usable once an application (C(/core/applications/)) points to it and RAC endpoints
+    (M(authentik.api.rac_endpoint)) are defined for it.
   - In check mode, a name already used by another kind of provider is not detected (only the create reveals it), and a
     flow or mapping given by UUID is not checked for existence.
 seealso:
+  - module: authentik.api.rac_endpoint
+  - module: authentik.api.rac_property_mapping
   - module: authentik.api.rac_connection_token
   - module: authentik.api.rac_connection_token_info
   - name: authentik RAC provider
@@ -120,6 +127,25 @@ EXAMPLES = r"""
     - name: Show the provider's id (used by its endpoints)
       ansible.builtin.debug:
         msg: "RAC provider {{ rdp.provider.name }} has pk {{ rdp.provider.pk }}"
+
+    - name: A property mapping with the login of the Windows servers (the password masked in diffs and results)
+      authentik.api.rac_property_mapping:
+        name: Windows service login
+        static_settings:
+          username: svc-rdp
+          domain: CORP
+          password: "{{ vault_svc_rdp_password }}"
+
+    - name: The provider's endpoints, one per Windows host of the inventory, logged in through that mapping
+      authentik.api.rac_endpoint:
+        name: "{{ item }}"
+        provider: Windows servers
+        protocol: rdp
+        host: "{{ item }}:3389"
+        auth_mode: static
+        property_mappings:
+          - Windows service login
+      loop: "{{ groups['windows'] }}"
 
     - name: Let connections last a working day (only this field is compared and changed)
       authentik.api.rac_provider:
@@ -178,7 +204,7 @@ diff:
 
 from ansible_collections.authentik.api.plugins.module_utils._engine import Field, Kind, Resource, ensure
 from ansible_collections.authentik.api.plugins.module_utils._module import AuthentikModule
-from ansible_collections.authentik.api.plugins.module_utils._resources import FLOW, RAC_PROPERTY_MAPPING
+from ansible_collections.authentik.api.plugins.module_utils._resources import FLOW, RAC_PROPERTY_MAPPING, TRIMMED
 
 PROVIDER = Resource(
     name="provider",
@@ -188,8 +214,7 @@ PROVIDER = Resource(
     # ?name= is not a filter of /providers/rac/ (it is ignored); name__iexact is, and the engine keeps the exact match.
     lookup=("name", "name", "name__iexact"),
     fields=dict(
-        # authentik strips leading and trailing spaces from names: such a name could never be found again.
-        name=Field(pattern=r"(?s)^\S(?:.*\S)?$"),
+        name=Field(pattern=TRIMMED),
         authorization_flow=Field(kind=Kind.UUID, ref=FLOW),
         authentication_flow=Field(kind=Kind.UUID, ref=FLOW, nullable=True),
         property_mappings=Field(kind=Kind.UUID_SET, ref=RAC_PROPERTY_MAPPING, many=True),

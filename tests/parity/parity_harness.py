@@ -7,7 +7,7 @@ the answers normalised and compared.
 - ``Server``: one of the two, with ``call()`` (a request whose answer is recorded for the comparison),
   ``api()``/``ok()`` (set-up requests, not recorded), ``alias()`` (a pk or UUID that is shown by a name in the
   comparison) and the seams where the two differ (``SimServer``/``RealServer``: connection tokens, a provider
-  of another type).
+  or a property mapping of another type).
 - ``Parity``: ``both(scenario, *args)`` runs ``scenario(server, *args)`` on each server and asserts that the
   two records are equal, showing both side by side when they are not. What a scenario creates is deleted
   afterwards, on the real server by a background thread while the next tests run (``Deleter``); names made
@@ -292,6 +292,10 @@ class Server:
         """A provider of another type (proxy) named ``name``; its pk."""
         raise NotImplementedError
 
+    def make_foreign_mapping(self, name):
+        """A property mapping of another kind (an OAuth2 scope mapping) named ``name``; its pk."""
+        raise NotImplementedError
+
 
 class SimServer(Server):
     """The simulator, in this process: its seed helpers stand in for what the API cannot do."""
@@ -308,6 +312,9 @@ class SimServer(Server):
 
     def make_foreign_provider(self, name):
         return self.sim.add_foreign_provider(name)
+
+    def make_foreign_mapping(self, name):
+        return self.sim.add_foreign_mapping(name)
 
 
 class RealServer(Server):
@@ -335,6 +342,9 @@ class RealServer(Server):
         flow = self.world["flow"]
         return self.ok("POST", "providers/proxy/", {"name": name, "authorization_flow": flow, "invalidation_flow": flow,
                                                     "external_host": "https://parity.invalid", "mode": "forward_single"})["pk"]
+
+    def make_foreign_mapping(self, name):
+        return self.ok("POST", "propertymappings/provider/scope/", {"name": name, "scope_name": name, "expression": "return {}"})["pk"]
 
 
 class Later:

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, authentik.api contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Parity: ``/rac/endpoints/``: create, the 400s, update, delete, and the list
+"""Parity: ``/rac/endpoints/``: create, the 400s, update, delete, what the rac_endpoint module sends, and the list
 filters the modules use to find an endpoint by name within its provider (``name``, ``provider``,
 ``superuser_full_list``: without it every page holds every endpoint). Its connection tokens: see
 test_rac_connection_tokens.py."""
@@ -89,3 +89,49 @@ LIST_CASES = {
 @pytest.mark.parametrize("case", list(LIST_CASES))
 def test_list(both, case):
     both(lambda t: t.call("GET", "rac/endpoints/", params=LIST_CASES[case](t), view=items("pk", "name", "provider")))
+
+
+def test_module_requests(both):
+    """What rac_endpoint sends: the lookup by name within the provider, a POST with auth_mode prompt by default, a PATCH
+    of what changed (a rename and a move to another provider), the direct read by UUID, a DELETE."""
+    def scenario(t):
+        lookup = {"name": t.name("ep-mod"), "provider": t.world["p1"], "superuser_full_list": "true", "page_size": 20}
+        t.call("GET", "rac/endpoints/", params=lookup)
+        reply = t.call("POST", "rac/endpoints/", {"auth_mode": "prompt", "provider": t.world["p1"], "protocol": "rdp",
+                                                  "host": "dc01.example.com:3389", "name": t.name("ep-mod")}, view=fields(*ENDPOINT_FIELDS))
+        pk = t.alias(reply.data["pk"], "ep-mod")
+        t.call("GET", "rac/endpoints/", params=lookup, view=items("pk", *ENDPOINT_FIELDS))
+        t.call("PATCH", "rac/endpoints/%s/" % pk, {"name": t.name("ep-moved"), "provider": t.world["p2"]}, view=fields(*ENDPOINT_FIELDS))
+        t.call("GET", "rac/endpoints/", params=lookup, view=items("pk"))
+        t.call("GET", "rac/endpoints/%s/" % pk, view=fields(*ENDPOINT_FIELDS))
+        t.call("DELETE", "rac/endpoints/%s/" % pk)
+    both(scenario)
+
+
+@pytest.mark.parametrize("body", [
+    {"maximum_connections": 0},
+    {"maximum_connections": -5},
+    {"name": "  NAME  ", "host": "  h2  "},
+    {"settings": {"password": "parity-Pa55", "port": 3389}},
+    {"maximum_connections": None},
+], ids=["max-connections-0", "max-connections-negative", "stripped", "settings-any-json", "max-connections-null"])
+def test_values_the_server_takes(both, body):
+    """What the real server accepts that rac_endpoint refuses before sending (0 and other negative connection limits),
+    and what it strips."""
+    def scenario(t):
+        pk = t.alias(t.ok("POST", "rac/endpoints/", {"name": t.name("ep-val"), "provider": t.world["p1"], "protocol": "rdp",
+                                                     "host": "h", "auth_mode": "prompt"})["pk"], "ep-val")
+        sent = dict((k, t.name("ep-val2") if v == "  NAME  " else v) for k, v in body.items())
+        if "name" in sent:
+            sent["name"] = "  %s  " % sent["name"]
+        t.call("PATCH", "rac/endpoints/%s/" % pk, sent, view=fields(*ENDPOINT_FIELDS))
+    both(scenario)
+
+
+def test_endpoint_takes_a_mapping_of_another_kind(both):
+    """Endpoints accept the UUID of any property mapping (authentik evaluates only the RAC ones at connection time)."""
+    def scenario(t):
+        foreign = t.alias(t.make_foreign_mapping(t.name("scope-map")), "scope-map")
+        t.call("POST", "rac/endpoints/", {"name": t.name("ep-foreign"), "provider": t.world["p1"], "protocol": "ssh", "host": "h",
+                                          "auth_mode": "prompt", "property_mappings": [foreign]}, view=fields(*ENDPOINT_FIELDS))
+    both(scenario)

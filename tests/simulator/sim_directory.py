@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The directory area of the authentik API simulator: users (``/core/users/``: listed, read, created and
-deleted), flows (``/flows/instances/``) and RAC property mappings (``/propertymappings/provider/rac/``),
-read-only objects of a fixed seed; the other areas refer to all three. See ``sim_core.py`` for what an area is."""
+deleted), flows (``/flows/instances/``, read-only objects of a fixed seed) and RAC property mappings
+(``/propertymappings/provider/rac/``: listed, read, created, updated and deleted, with the three managed ones of
+authentik's blueprints in the seed); the other areas refer to all three. See ``sim_core.py`` for what an area is."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import copy
 import datetime
 import hashlib
 import re
+import textwrap
 import uuid
 
 if __package__:
@@ -46,16 +48,18 @@ USER_TYPES = ("internal", "external", "service_account", "internal_service_accou
 
 
 class DirectoryArea(SimulatorCore):
-    """Users (listed, read, created, deleted), flows and RAC property mappings (listed and read)."""
+    """Users (listed, read, created, deleted), flows (listed and read) and RAC property mappings (all of it)."""
 
     ROUTES = (
         Route(r"^core/users/$", {"GET": "_users_list", "POST": "_user_create"}),
         Route(r"^core/users/([^/.]+)/$", {"GET": "_user_get", "DELETE": "_user_delete"}, ("PUT", "PATCH")),
         Route(r"^flows/instances/$", {"GET": "_flows_list"}, ("POST",)),
         Route(r"^flows/instances/([^/.]+)/$", {"GET": "_flow_get"}, ("PUT", "PATCH", "DELETE")),
-        Route(r"^propertymappings/provider/rac/$", {"GET": "_mappings_list"}, ("POST",)),
-        Route(r"^propertymappings/provider/rac/([^/.]+)/$", {"GET": "_mapping_get"}, ("PUT", "PATCH", "DELETE")),
+        Route(r"^propertymappings/provider/rac/$", {"GET": "_mappings_list", "POST": "_mapping_create"}),
+        Route(r"^propertymappings/provider/rac/([^/.]+)/$", {"GET": "_mapping_get", "PUT": "_mapping_put", "PATCH": "_mapping_patch",
+                                                             "DELETE": "_mapping_delete"}),
     )
+    SEEDS = {"mapping": ("seed_mapping", False), "foreign_mapping": ("add_foreign_mapping", False)}
 
     def _init_state(self):
         super()._init_state()
@@ -63,6 +67,7 @@ class DirectoryArea(SimulatorCore):
         self.flows = {}
         self.flows_by_uuid = {}
         self.mappings = {}
+        self.foreign_mappings = {}  # pk -> name: property mappings of other kinds (SAML, OAuth2, ...), whose names are taken
         for pk, username, name, email, superuser in ((ADMIN_PK, "akadmin", "authentik Default Admin", "admin@example.com", True),
                                                      (ALICE_PK, "alice", "Alice Example", "alice@example.com", False),
                                                      (BOB_PK, "bob", "Bob Example", "bob@example.com", False)):
@@ -248,11 +253,116 @@ class DirectoryArea(SimulatorCore):
         items = _sort(items, req.param("ordering"), {"name": lambda m: m["name"], "managed": lambda m: m["managed"]}, ["name"])
         return 200, self._paginate(req, items, self._mapping_obj), "PaginatedRACPropertyMappingList"
 
-    def _mapping_get(self, req, ident):
+    def _find_mapping(self, req, ident):
         self._require_view_permission(req)
         pk = _parse_uuid(ident)
         if pk is None:
             raise _detail(404, "Not found.")
         if pk not in self.mappings:
             raise _detail(404, "No RACPropertyMapping matches the given query.")
-        return 200, self._mapping_obj(self.mappings[pk]), "RACPropertyMapping"
+        return self.mappings[pk]
+
+    def _mapping_get(self, req, ident):
+        return 200, self._mapping_obj(self._find_mapping(req, ident)), "RACPropertyMapping"
+
+    def _mapping_exists(self, pk):
+        """Whether ``pk`` is a property mapping of any kind (providers and endpoints accept every kind)."""
+        return pk in self.mappings or pk in self.foreign_mappings
+
+    def _mapping_fields(self, req, body, partial, instance):
+        """RACPropertyMappingSerializer: ``name`` unique across every kind of property mapping, ``expression`` (optional,
+        blank allowed, syntax-checked as authentik compiles it), ``static_settings`` (a JSON object, required on create and
+        PUT) and ``managed`` (writable in authentik 2025.12: the read-only field of its ManagedSerializer mixin is not
+        picked up; unique, not blank)."""
+        fields = _Fields(body, partial)
+        name = fields.string("name", required=True)
+        if name is not None and "name" not in fields.errors and self._mapping_name_taken(name, instance):
+            fields.errors["name"] = ["Property Mapping with this name already exists."]
+        managed = fields.string("managed", allow_null=True)
+        if managed is not None and "managed" not in fields.errors:
+            if any(m["managed"] == managed and (instance is None or pk != instance["pk"]) for pk, m in self.mappings.items()):
+                fields.errors["managed"] = ["Property Mapping with this Managed by authentik already exists."]
+        expression = fields.string("expression", allow_blank=True)
+        if expression and "expression" not in fields.errors:
+            problem = expression_syntax_error(expression, instance["name"] if instance is not None else "None")
+            if problem:
+                fields.errors["expression"] = ["Expression Syntax Error: %s" % problem]
+        if not partial and "static_settings" not in body:
+            fields.errors["static_settings"] = ["This field is required."]
+        fields.json_object("static_settings")
+        self._check_request(req, "PatchedRACPropertyMappingRequest" if partial else "RACPropertyMappingRequest", fields)
+        return fields.out
+
+    def _mapping_name_taken(self, name, instance=None):
+        """Whether a property mapping of any kind other than ``instance`` has this name."""
+        return (any(m["name"] == name and (instance is None or pk != instance["pk"]) for pk, m in self.mappings.items())
+                or name in self.foreign_mappings.values())
+
+    def _mapping_create(self, req):
+        attrs = self._mapping_fields(req, self._body(req), False, None)
+        mapping = dict(pk=str(uuid.uuid4()), managed=attrs.get("managed"), name=attrs["name"], expression=attrs.get("expression", ""),
+                       static_settings=attrs["static_settings"])
+        self._save_mapping(mapping)
+        return 201, self._mapping_obj(mapping), "RACPropertyMapping"
+
+    def _mapping_update(self, req, ident, partial):
+        mapping = dict(self._find_mapping(req, ident))
+        mapping.update(self._mapping_fields(req, self._body(req), partial, mapping))
+        self._save_mapping(mapping)
+        return 200, self._mapping_obj(mapping), "RACPropertyMapping"
+
+    def _mapping_put(self, req, ident):
+        return self._mapping_update(req, ident, False)
+
+    def _mapping_patch(self, req, ident):
+        return self._mapping_update(req, ident, True)
+
+    def _save_mapping(self, mapping):
+        """Store a RAC property mapping (created or updated); the secret scan of tests/system wraps this."""
+        self.mappings[mapping["pk"]] = mapping
+
+    def _mapping_delete(self, req, ident):
+        self._delete_mapping(self._find_mapping(req, ident)["pk"])
+        return 204, None, None
+
+    def _delete_mapping(self, pk):
+        """Delete a RAC property mapping: each area whose objects refer to mappings extends this."""
+        del self.mappings[pk]
+
+    # ---------------------------------------------------------------- seeding (Python API)
+
+    def seed_mapping(self, name, static_settings=None, expression="", managed=None):
+        """Add a RAC property mapping without validation; returns its pk (UUID string)."""
+        with self.lock:
+            if self._mapping_name_taken(name):
+                raise ValueError("property mapping name %r is taken" % name)
+            mapping = dict(pk=str(uuid.uuid4()), managed=managed, name=name, expression=expression,
+                           static_settings=dict(static_settings or {}))
+            self._save_mapping(mapping)
+            return mapping["pk"]
+
+    def add_foreign_mapping(self, name):
+        """Register a property mapping of another kind (SAML, OAuth2 scope, ...): its name blocks RAC mappings, providers and
+        endpoints accept its pk, the RAC list never shows it; returns its pk."""
+        with self.lock:
+            if self._mapping_name_taken(name):
+                raise ValueError("property mapping name %r is taken" % name)
+            pk = str(uuid.uuid4())
+            self.foreign_mappings[pk] = name
+            return pk
+
+    def get_mapping(self, pk):
+        """The RAC property mapping as the API shows it, or None."""
+        with self.lock:
+            return self._mapping_obj(self.mappings[pk]) if pk in self.mappings else None
+
+
+def expression_syntax_error(expression, filename):
+    """What authentik's ``BaseEvaluator.validate`` says of an expression (it compiles the expression as the body of a
+    function, so line numbers count from 2), or None when it compiles."""
+    wrapped = "def handler():\n%s\nresult = handler()" % textwrap.indent(expression, "    ")
+    try:
+        compile(wrapped, filename, "exec")
+    except (SyntaxError, ValueError) as exc:
+        return str(exc)
+    return None

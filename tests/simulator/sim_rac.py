@@ -122,7 +122,7 @@ class RacArea(DirectoryArea):
                 fields.errors["name"] = ["provider with this name already exists."]
         fields.related("authorization_flow", "uuid", lambda pk: pk in self.flows_by_uuid, required=True)
         fields.related("authentication_flow", "uuid", lambda pk: pk in self.flows_by_uuid, allow_null=True)
-        fields.related_many("property_mappings", "uuid", lambda pk: pk in self.mappings)
+        fields.related_many("property_mappings", "uuid", self._mapping_exists)
         fields.json_object("settings")
         expiry = fields.string("connection_expiry")
         if expiry is not None:
@@ -233,7 +233,7 @@ class RacArea(DirectoryArea):
         fields.choice("protocol", PROTOCOLS, required=True)
         fields.string("host", required=True)
         fields.json_object("settings")
-        fields.related_many("property_mappings", "uuid", lambda pk: pk in self.mappings)
+        fields.related_many("property_mappings", "uuid", self._mapping_exists)
         fields.choice("auth_mode", AUTH_MODES, required=True)
         fields.integer("maximum_connections", bounds=INT32)
         self._check_request(req, "PatchedEndpointRequest" if partial else "EndpointRequest", fields)
@@ -342,6 +342,13 @@ class RacArea(DirectoryArea):
 
     def _ctoken_patch(self, req, ident):
         return self._ctoken_update(req, ident, True)
+
+    def _delete_mapping(self, pk):
+        """A deleted property mapping leaves the providers and endpoints that used it."""
+        for obj in list(self.providers.values()) + list(self.endpoints.values()):
+            if pk in obj["property_mappings"]:
+                obj["property_mappings"] = [m for m in obj["property_mappings"] if m != pk]
+        super()._delete_mapping(pk)
 
     def _delete_user(self, pk):
         """A user's connection tokens (of the user's sessions) go with the user."""

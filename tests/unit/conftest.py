@@ -1,9 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, authentik.api contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Shared fixtures: one authentik simulator per test session, reset before every test, and
+"""Shared fixtures: one authentik simulator per test session, reset before every test,
 ``run_module`` which runs a module's main() in-process exactly as Ansible would (real exit_json /
-fail_json, so no_log masking applies) and returns its JSON result."""
+fail_json, so no_log masking applies) and returns its JSON result, and ``failed_cleanly`` which checks that
+such a result is the one-line failure the collection promises."""
 
 from __future__ import annotations
 
@@ -76,3 +77,16 @@ class ModuleRunner:
 @pytest.fixture
 def run_module(sim):
     return ModuleRunner(sim)
+
+
+def _failed_cleanly(result, fragment):
+    """The result is a failure whose message is one line containing ``fragment``: no traceback, no API token."""
+    assert result.get("failed") is True, result
+    assert fragment in result["msg"], result["msg"]
+    assert "\n" not in result["msg"], result["msg"]
+    assert "Traceback" not in result["_raw"] and ADMIN_TOKEN not in result["_raw"]
+
+
+@pytest.fixture
+def failed_cleanly():
+    return _failed_cleanly

@@ -566,6 +566,43 @@ def test_property_mappings(sim):
         "authentik default RAC Mapping: RDP Default settings")
 
 
+def test_property_mapping_writes(sim):
+    """POST/PATCH/PUT/DELETE as authentik 2025.12.4 answers them (checked against the real server by tests/parity)."""
+    url = "propertymappings/provider/rac/"
+    resp = api(sim, "POST", url, json={"name": "  sim-login ", "static_settings": {"username": "u", "password": "p"},
+                                       "expression": "\n return {}\n"})
+    assert resp.status_code == 201, resp.text
+    created = resp.json()
+    assert (created["name"], created["expression"], created["managed"]) == ("sim-login", "return {}", None), "stripped"
+    pk = created["pk"]
+    assert api(sim, "POST", url, json={"name": "x"}).json() == {"static_settings": ["This field is required."]}
+    assert api(sim, "POST", url, json={"name": "sim-login", "static_settings": {}}).json() == {
+        "name": ["Property Mapping with this name already exists."]}
+    sim.add_foreign_mapping("authentik default SAML Mapping: Name")
+    assert api(sim, "POST", url, json={"name": "authentik default SAML Mapping: Name", "static_settings": {}}).json() == {
+        "name": ["Property Mapping with this name already exists."]}
+    assert api(sim, "POST", url, json={"name": "", "static_settings": {}}).json() == {"name": ["This field may not be blank."]}
+    assert api(sim, "POST", url, json={"name": "bad", "static_settings": {}, "expression": "return {"}).json() == {
+        "expression": ["Expression Syntax Error: '{' was never closed (None, line 2)"]}
+    assert api(sim, "POST", url, json={"name": "m", "static_settings": {}, "managed": "goauthentik.io/providers/rac/rdp-default"}
+               ).json() == {"managed": ["Property Mapping with this Managed by authentik already exists."]}
+    assert api(sim, "PATCH", url + pk + "/", json={"expression": "x = 1\n  y = 2"}).json() == {
+        "expression": ["Expression Syntax Error: unexpected indent (sim-login, line 3)"]}
+    assert api(sim, "PATCH", url + pk + "/", json={"static_settings": None}).json() == {"static_settings": ["This field may not be null."]}
+    assert api(sim, "PATCH", url + pk + "/", json={"name": "sim-login"}).status_code == 200, "its own name is not taken"
+    resp = api(sim, "PATCH", url + pk + "/", json={"static_settings": {"domain": "CORP"}})
+    assert resp.json()["static_settings"] == {"domain": "CORP"} and resp.json()["expression"] == "return {}"
+    assert api(sim, "PUT", url + pk + "/", json={"name": "sim-login"}).json() == {"static_settings": ["This field is required."]}
+    provider = sim.seed_provider("uses-it", property_mappings=[pk, RDP_DEFAULT])
+    endpoint = sim.seed_endpoint("dc01", provider, property_mappings=[pk])
+    assert api(sim, "DELETE", url + pk + "/").status_code == 204
+    assert api(sim, "GET", url + pk + "/").status_code == 404
+    assert sim.get_provider(provider)["property_mappings"] == [RDP_DEFAULT] and sim.get_endpoint(endpoint)["property_mappings"] == []
+    foreign = sim.add_foreign_mapping("a SAML mapping")
+    resp = api(sim, "PATCH", "rac/endpoints/%s/" % endpoint, json={"property_mappings": [foreign]})
+    assert resp.json()["property_mappings"] == [foreign], "endpoints accept property mappings of any kind"
+
+
 def test_users(sim):
     found = api(sim, "GET", "core/users/", params={"username": "alice"}).json()["results"]
     assert [(u["pk"], u["username"]) for u in found] == [(ALICE_PK, "alice")]

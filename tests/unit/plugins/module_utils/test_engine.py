@@ -3,12 +3,14 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Unit tests of the desired-state engine with an in-memory API: every comparison rule, reference
 resolution and its request cost, echo fields, immutable and ignored fields, create convergence,
-check mode (no write), diff (secrets masked), bulk selection."""
+check mode (no write), diff (secrets masked), bulk selection, secrets inside a dictionary field,
+identity within a parent (scope) and by direct address, protected (authentik-managed) objects."""
 
 from __future__ import annotations
 
 import copy
 import datetime
+import uuid
 
 import pytest
 
@@ -18,6 +20,7 @@ from ansible_collections.authentik.api.plugins.module_utils._engine import (
     MASK,
     MASK_CHANGED,
     Field,
+    mask_secrets,
     Kind,
     Ref,
     Resource,
@@ -42,8 +45,9 @@ class FakeApi:
 
     def __init__(self, check_mode=False):
         self.check_mode = check_mode
-        self.data = {"things/": {}, "flows/instances/": {}, "users/": {}}
-        self.keys = {"things/": "name", "flows/instances/": "slug", "users/": "pk"}
+        self.data = {"things/": {}, "flows/instances/": {}, "users/": {}, "eps/": {}, "parents/": {}}
+        self.keys = {"things/": "name", "flows/instances/": "slug", "users/": "pk", "eps/": "pk", "parents/": "pk"}
+        self.ignored = {"page", "page_size"}  # query parameters that do not filter
         self.secrets = {}
         self.calls = []
         self.faults = []  # (method, exception) raised once, before (False) or after (True) applying
@@ -79,12 +83,14 @@ class FakeApi:
         parts = rest.split("/") if rest else []
         if method == "GET" and not parts:
             found = [o for o in store.values()
-                     if all(str(o.get(k)) == str(v) for k, v in (params or {}).items() if k not in ("page", "page_size"))]
+                     if all(str(o.get(k)) == str(v) for k, v in (params or {}).items() if k not in self.ignored)]
             return {"pagination": {"next": 0}, "results": copy.deepcopy(found)}
         if method == "POST" and not parts:
-            if body[key] in store:
+            if key == "pk":  # the server chooses the key (a UUID)
+                body = dict(body, pk=str(uuid.uuid4()))
+            elif body[key] in store:
                 raise AuthentikError("taken", "POST", coll, 400, {key: ["thing with this %s already exists." % key]})
-            obj = dict(body, pk=len(store) + 100)
+            obj = dict(body, pk=body.get("pk", len(store) + 100))
             store[obj[key]] = obj
             return copy.deepcopy(obj)
         ident = parts[0]
@@ -128,6 +134,7 @@ class FakeModule:
         self.params = dict(state="present")
         self.params.update(params)
         self.warnings = []
+        self.no_log_values = set()
 
     def warn(self, msg):
         self.warnings.append(msg)
@@ -560,3 +567,244 @@ def test_delete_selected_in_check_mode_only_lists():
     result = delete_selected(FakeModule(api, owner=6, kind=None), MANY)
     assert [o["name"] for o in result["things"]] == ["a"] and result["changed"] is True
     assert api.writes() == []
+
+
+# ---------------------------------------------------------------------------------------------
+# text, checks, secrets inside a dictionary field
+# ---------------------------------------------------------------------------------------------
+
+def test_text_must_be_a_string_and_compares_stripped():
+    assert Kind.to_api(Kind.TEXT, "return 1\n") == "return 1\n"
+    for bad in (5, ["a"], {"a": 1}, True):
+        with pytest.raises(ValueError):
+            Kind.to_api(Kind.TEXT, bad)
+    assert Field(kind=Kind.TEXT).same("return 1", "\n  return 1\n\n")  # the server strips surrounding whitespace
+    assert not Field(kind=Kind.TEXT).same("return 1", "return 2")
+
+
+def test_check_refuses_a_value_naming_the_option_before_any_request():
+    api = FakeApi()
+    res = Resource(name="thing", path="things/", key="name", lookup=("name", "name", None),
+                   fields=dict(name=Field(), size=Field(kind=Kind.INT, check=lambda n: None if n > 0 else "is not positive")))
+    with pytest.raises(AuthentikError) as exc:
+        ensure(FakeModule(api, name="web", size=0), res)
+    assert exc.value.msg == "size: 0 is not positive"
+    assert api.calls == []
+    result = ensure(FakeModule(api, name="web", size=3), res)
+    assert result["changed"] is True and api.writes()[0][3]["size"] == 3
+
+
+def is_password(key):
+    return "password" in key.lower()
+
+
+SECRETIVE = Resource(name="thing", path="things/", key="name", lookup=("name", "name", None),
+                     fields=dict(name=Field(), settings=Field(kind=Kind.DICT, secret_keys=is_password)))
+
+
+def test_mask_secrets_marks_new_and_changed_values():
+    value = {"user": "u", "password": "p2", "nested": {"db-password": "d", "x": 1}, "new-password": "n"}
+    before = {"user": "u", "password": "p1", "nested": {"db-password": "d"}}
+    assert mask_secrets(value, is_password) == {"user": "u", "password": MASK, "nested": {"db-password": MASK, "x": 1},
+                                                "new-password": MASK}
+    assert mask_secrets(value, is_password, before) == {"user": "u", "password": MASK_CHANGED,
+                                                        "nested": {"db-password": MASK, "x": 1}, "new-password": MASK_CHANGED}
+    assert mask_secrets(value, is_password, {})["password"] == MASK_CHANGED
+
+
+def test_secret_values_in_a_dict_are_compared_but_never_shown():
+    api = FakeApi()
+    seed(api, name="web", settings={"user": "u", "password": "old-pw"})
+    result, module = run_secretive(api, name="web", settings={"user": "u", "password": "new-pw"})
+    assert result["changed"] is True
+    assert api.data["things/"]["web"]["settings"]["password"] == "new-pw"
+    assert result["thing"]["settings"] == {"user": "u", "password": MASK}
+    assert result["diff"]["before"]["settings"] == {"user": "u", "password": MASK}
+    assert result["diff"]["after"]["settings"] == {"user": "u", "password": MASK_CHANGED}
+    assert "new-pw" not in repr(result) and "old-pw" not in repr(result)
+    assert module.no_log_values == {"new-pw"}, "Ansible masks it in the invocation and any message"
+    result, dummy = run_secretive(api, name="web", settings={"password": "new-pw", "user": "u"})
+    assert result["changed"] is False
+    assert result["diff"]["before"] == result["diff"]["after"]
+    assert result["diff"]["after"]["settings"]["password"] == MASK
+
+
+def test_secret_values_of_a_new_object_are_new_values():
+    api = FakeApi(check_mode=True)
+    result, dummy = run_secretive(api, name="web", settings={"password": "pw", "user": "u"})
+    assert result["changed"] is True and api.writes() == []
+    assert result["thing"]["settings"] == {"password": MASK, "user": "u"}
+    assert result["diff"] == {"before": {}, "after": {"name": "web", "settings": {"password": MASK_CHANGED, "user": "u"}}}
+
+
+def test_secret_values_stay_hidden_in_errors():
+    field = Field(kind=Kind.DICT, secret_keys=is_password, check=lambda v: "is too long" if len(v) > 1 else None)
+    with pytest.raises(AuthentikError) as exc:
+        field.resolve(FakeModule(FakeApi()), "settings", {"password": "pw", "user": "u"}, {})
+    assert exc.value.msg == "settings: {'password': '********', 'user': 'u'} is too long"
+    with pytest.raises(AuthentikError) as exc:
+        field.resolve(FakeModule(FakeApi()), "settings", [{"password": "pw"}], {})
+    assert exc.value.msg.startswith("settings: a value of type list is not a dictionary")
+    assert "pw" not in exc.value.msg
+
+
+def run_secretive(api, **params):
+    module = FakeModule(api, **params)
+    return ensure(module, SECRETIVE), module
+
+
+# ---------------------------------------------------------------------------------------------
+# identity within a parent (scope), direct address, protected objects
+# ---------------------------------------------------------------------------------------------
+
+PARENT = Ref("parent", "parents/", by=("name",), pk_kind=Kind.INT, exact="name")
+SCOPED = Resource(
+    name="endpoint", what="endpoint", path="eps/", key="pk", lookup=("name", "name", "name"), scope=("parent",),
+    address=("ep_uuid", Field(kind=Kind.UUID)), list_params={"full": "true"},
+    fields=dict(name=Field(), parent=Field(kind=Kind.INT, ref=PARENT, filter="parent"), host=Field()),
+    required_on_create=("host",))
+
+
+def scoped_api():
+    api = FakeApi()
+    api.ignored.add("full")
+    api.data["parents/"]["1"] = {"pk": 1, "name": "p1"}
+    api.data["parents/"]["2"] = {"pk": 2, "name": "p2"}
+    return api
+
+
+def ep(api, name, parent, host="h"):
+    pk = str(uuid.uuid4())
+    api.data["eps/"][pk] = {"pk": pk, "name": name, "parent": parent, "host": host}
+    return pk
+
+
+def run_scoped(api, **params):
+    params.setdefault("ep_uuid", None)
+    return ensure(FakeModule(api, **params), SCOPED)
+
+
+def test_scoped_lookup_finds_the_name_within_its_parent():
+    api = scoped_api()
+    ep(api, "dc01", 1, host="a")
+    mine = ep(api, "dc01", 2, host="b")
+    result = run_scoped(api, name="dc01", parent=2, host="b")
+    assert result["changed"] is False and result["endpoint"]["pk"] == mine
+    assert api.calls == [("GET", "eps/", {"full": "true", "parent": 2, "name": "dc01", "page_size": 20}, None)]
+    api.calls = []
+    result = run_scoped(api, name="dc01", parent="p2", host="c")  # a parent by name: one more request
+    assert result["changed"] is True and api.data["eps/"][mine]["host"] == "c"
+    assert [c[0] for c in api.calls] == ["GET", "GET", "PATCH"]
+
+
+def test_scoped_create_sends_the_scope():
+    api = scoped_api()
+    ep(api, "dc01", 1)
+    result = run_scoped(api, name="dc01", parent="p2", host="x")
+    assert result["changed"] is True
+    assert api.writes()[0][3] == {"parent": 2, "host": "x", "name": "dc01"}
+    assert len(api.data["eps/"]) == 2
+
+
+def test_scope_is_required_to_find_by_name():
+    api = scoped_api()
+    with pytest.raises(AuthentikError) as exc:
+        run_scoped(api, name="dc01", host="x")
+    assert exc.value.msg == "parent: required to find endpoint 'dc01' by name, which is unique only within its parent; or give ep_uuid"
+    with pytest.raises(AuthentikError) as exc:
+        run_scoped(api, host="x")
+    assert exc.value.msg == "name: required to find the endpoint (or give ep_uuid)"
+    assert api.calls == []
+
+
+def test_two_objects_of_the_same_name_in_a_scope_are_an_error_listing_them():
+    api = scoped_api()
+    a, b = ep(api, "dc01", 1), ep(api, "dc01", 1)
+    ep(api, "dc01", 2)
+    for state in ("present", "absent"):
+        with pytest.raises(AuthentikError) as exc:
+            run_scoped(api, name="dc01", parent="p1", host="new", state=state)
+        assert exc.value.msg.startswith("name: 2 endpoints of parent 'p1' are named 'dc01' (UUIDs ")
+        assert a in exc.value.msg and b in exc.value.msg
+        assert exc.value.msg.endswith("; give ep_uuid to choose one, or rename the others")
+        assert "\n" not in exc.value.msg
+    assert api.writes() == []
+
+
+def test_a_refused_scope_filter_names_the_option():
+    api = scoped_api()
+    real = api._apply
+
+    def refusing(method, coll, rest, store, key, params, body):
+        if coll == "eps/" and params.get("parent") == 99:
+            raise AuthentikError("400", "GET", coll, 400, {"parent": ["Select a valid choice."]})
+        return real(method, coll, rest, store, key, params, body)
+
+    api._apply = refusing
+    with pytest.raises(AuthentikError) as exc:
+        run_scoped(api, name="dc01", parent=99, host="x")
+    assert exc.value.msg == "parent: 99 is not a parent that authentik knows (Select a valid choice.)"
+
+
+def test_address_reads_one_object_and_lets_identity_and_scope_change():
+    api = scoped_api()
+    pk = ep(api, "dc01", 1, host="a")
+    ep(api, "dc01", 1)  # a namesake does not matter when the object is addressed
+    result = run_scoped(api, ep_uuid=pk.upper(), host="a")
+    assert result["changed"] is False
+    assert api.calls == [("GET", "eps/%s/" % pk, None, None)]
+    result = run_scoped(api, ep_uuid=pk, name="dc01-old", parent="p2")  # rename and move
+    assert result["changed"] is True
+    assert api.data["eps/"][pk] == {"pk": pk, "name": "dc01-old", "parent": 2, "host": "a"}
+    assert api.writes()[-1][3] == {"name": "dc01-old", "parent": 2}
+    assert result["diff"]["before"]["name"] == "dc01" and result["diff"]["after"]["name"] == "dc01-old"
+
+
+def test_address_of_a_missing_object():
+    api = scoped_api()
+    missing = str(uuid.uuid4())
+    with pytest.raises(AuthentikError) as exc:
+        run_scoped(api, ep_uuid=missing, name="dc01", parent=1, host="x")
+    assert exc.value.msg == ("ep_uuid: endpoint %r does not exist; to create one, leave ep_uuid out and give name and parent"
+                             % missing)
+    result = run_scoped(api, ep_uuid=missing, state="absent")
+    assert result["changed"] is False
+    pk = ep(api, "dc01", 1)
+    result = run_scoped(api, ep_uuid=pk, state="absent")
+    assert result["changed"] is True and pk not in api.data["eps/"]
+    assert api.writes() == [("DELETE", "eps/%s/" % pk, None, None)]
+    with pytest.raises(AuthentikError) as exc:
+        run_scoped(api, ep_uuid="nope")
+    assert exc.value.msg.startswith("ep_uuid: 'nope' is not a UUID")
+
+
+def test_list_params_go_with_every_lookup_and_selection():
+    api = scoped_api()
+    res = Resource(name="endpoint", path="eps/", key="pk", lookup=("name", "name", "name"), fields={},
+                   list_params={"full": "true"}, filters=dict(parent=Field(kind=Kind.INT, filter="parent")))
+    select(FakeModule(api, parent=1), res)
+    assert api.calls[-1][2] == {"full": "true", "parent": 1}
+
+
+PROTECTED = Resource(name="thing", path="things/", key="name", lookup=("name", "name", None),
+                     fields=dict(name=Field(), note=Field()),
+                     protect=lambda obj: obj.get("managed") and "it is managed (%s)" % obj["managed"])
+
+
+def test_protected_objects_are_read_but_never_changed_or_deleted():
+    for check_mode in (False, True):
+        api = FakeApi(check_mode=check_mode)
+        seed(api, name="builtin", note="x", managed="goauthentik.io/x")
+        result = ensure(FakeModule(api, name="builtin", note="x"), PROTECTED)
+        assert result["changed"] is False
+        with pytest.raises(AuthentikError) as exc:
+            ensure(FakeModule(api, name="builtin", note="y"), PROTECTED)
+        assert exc.value.msg == "name: refusing to change thing 'builtin': it is managed (goauthentik.io/x)"
+        with pytest.raises(AuthentikError) as exc:
+            ensure(FakeModule(api, name="builtin", state="absent"), PROTECTED)
+        assert exc.value.msg == "name: refusing to delete thing 'builtin': it is managed (goauthentik.io/x)"
+        assert api.writes() == []
+    api = FakeApi()
+    seed(api, name="mine", note="x", managed=None)
+    assert ensure(FakeModule(api, name="mine", note="y"), PROTECTED)["changed"] is True
+    assert ensure(FakeModule(api, name="mine", state="absent"), PROTECTED)["changed"] is True
