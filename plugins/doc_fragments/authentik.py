@@ -44,12 +44,30 @@ options:
     default: 30
   retries:
     description:
-      - How many times a failed idempotent request (GET, PUT, PATCH of absolute values, DELETE) is retried
-        after a connection error or an HTTP 429, 502, 503 or 504, with exponential backoff starting at
-        half a second, or the server's C(Retry-After).
-      - A create (POST) is never retried blindly; the module looks the object up again and converges on it.
+      - The most times a failed idempotent request (GET, PUT, PATCH of absolute values, DELETE) is retried
+        after a connection error (refused, reset), a timeout, an HTTP 429, 502, 503 or 504, or an HTTP 500
+        while authentik reports itself not ready (its database is down).
+      - If not set, there is no count limit and O(retry_timeout) alone bounds the retries. When both are set,
+        retrying stops at whichever limit is reached first. V(0) disables retries.
+      - A create (POST) is never retried blindly; the module looks the object up again and converges on it,
+        and only if it is not there sends the POST again (within the same limits).
+      - What a retry cannot fix fails at once, without retries, waits or a second request. This includes a
+        DNS failure, a TLS failure and any HTTP 4xx other than 429.
     type: int
-    default: 3
+  retry_timeout:
+    description:
+      - Time budget in seconds for the retries of one request, counted from its first attempt. Retries wait
+        with exponential backoff (0.5 s, 1 s, 2 s, 4 s, then 5 s each), less a random jitter of up to half of
+        each wait. A server's C(Retry-After) is honoured when it fits in what is left of the budget; if it
+        does not, the request fails at once.
+      - No new attempt starts after the budget is spent, so the worst-case time to fail is about
+        O(retry_timeout) + O(timeout) per request. With the defaults that is 30 s for a refused connection,
+        such as a wrong port or a stopped authentik, and up to 60 s for a server that accepts and never answers.
+      - V(0) disables retries.
+      - If not set, the value of the E(AUTHENTIK_RETRY_TIMEOUT) environment variable is used, else V(30).
+        The default rides out a restart of authentik or of its database of up to about 30 s.
+    type: float
+    default: 30
 requirements:
   - "requests >= 2.25 (on the host that runs the module, usually the controller with C(delegate_to: localhost))"
 notes:

@@ -9,7 +9,10 @@ Other collections must not import it; it may change in any release.
 
 One ``AuthentikClient`` per module run holds one ``requests.Session`` (keep-alive), sends the bearer
 token, speaks JSON, follows authentik's page-number pagination, retries idempotent requests on
-connection errors and 429/502/503/504 (honouring Retry-After) and turns every failure into one
+connection errors, timeouts and 429/502/503/504 (honouring Retry-After), and on a 500 while authentik reports
+itself not ready (its database is down), with exponential backoff and jitter for at most ``retry_timeout``
+seconds (``retries`` optionally bounds the count), fails at once on what a retry cannot fix (DNS, TLS, other
+4xx), and turns every failure into one
 ``AuthentikError`` carrying method, path, status and the server's message. The token never appears
 in any message.
 """
@@ -19,6 +22,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import random
 import re
 import time
 import traceback
@@ -46,7 +50,13 @@ USER_AGENT = "authentik.api-ansible/1.0.0"
 IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "DELETE"))
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
 MAX_PAGE_SIZE = 100
-MAX_RETRY_AFTER = 60.0
+RETRY_TIMEOUT = 30.0  # default time budget of the retries of one request, seconds
+BACKOFF = 0.5  # first backoff wait, doubled after each retry
+MAX_WAIT = 5.0  # cap of one backoff wait (a Retry-After is honoured as long as it fits in the budget)
+# A ConnectionError that is a failed DNS lookup (urllib3 1.x and 2.x, glibc, musl, macOS, Windows): no retry fixes it.
+_DNS_FAILURE = re.compile(r"NameResolutionError|Failed to resolve|Name or service not known|nodename nor servname|"
+                          r"getaddrinfo failed|No address associated with hostname|Temporary failure in name resolution|"
+                          r"Name does not resolve", re.I)
 _MASK = "********"
 
 # authentik's 403 says only "You do not have permission to perform this action.": the permission each request of
@@ -85,7 +95,7 @@ class AuthentikError(Exception):
     certainly did not reach the server's application (bad input, refused connection).
     """
 
-    def __init__(self, msg, method=None, path=None, status=None, detail=None, sent=True, retry_after=None):
+    def __init__(self, msg, method=None, path=None, status=None, detail=None, sent=True, retry_after=None, transient=False):
         super(AuthentikError, self).__init__(msg)
         self.msg = msg
         self.method = method
@@ -94,6 +104,7 @@ class AuthentikError(Exception):
         self.detail = detail
         self.sent = sent
         self.retry_after = retry_after  # seconds from the answer's Retry-After header (429, 503), or None
+        self.transient = transient  # a failure a later attempt may not meet (connection, timeout, 429/502/503/504, down)
 
     def result(self):
         """The extra keys a failed module returns besides ``msg``."""
@@ -178,8 +189,13 @@ def _text_excerpt(text, limit=160):
 class AuthentikClient:
     """A session against one authentik server. Never prints or returns the token."""
 
-    def __init__(self, url, token, validate_certs=True, ca_path=None, timeout=30, retries=3, backoff=0.5,
-                 check_mode=False, sleep=time.sleep):
+    # Time and chance, replaceable by tests (a fake clock): a monotonic clock in seconds, a sleep, a number in [0, 1).
+    clock = staticmethod(time.monotonic)
+    sleep = staticmethod(time.sleep)
+    jitter = staticmethod(random.random)
+
+    def __init__(self, url, token, validate_certs=True, ca_path=None, timeout=30, retries=None, backoff=BACKOFF,
+                 check_mode=False, sleep=None, retry_timeout=RETRY_TIMEOUT):
         if not HAS_REQUESTS:
             raise AuthentikError("the Python library 'requests' is required on the host that runs this module", sent=False)
         if not token:
@@ -187,10 +203,12 @@ class AuthentikClient:
         self.base = normalize_url(url)
         self._token = token
         self.timeout = timeout
-        self.retries = max(0, int(retries))
+        self.retries = None if retries is None else max(0, int(retries))
+        self.retry_timeout = max(0.0, float(retry_timeout))
         self.backoff = backoff
         self.check_mode = check_mode
-        self._sleep = sleep
+        if sleep is not None:
+            self.sleep = sleep
         self.request_count = 0
         self.session = requests.Session()
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=4, max_retries=0)
@@ -239,6 +257,7 @@ class AuthentikClient:
             idempotent = method in IDEMPOTENT_METHODS
         retries = self.retries if retries is None else retries
         display = API_PREFIX + "/" + path.lstrip("/")
+        started = self.clock()
         attempt = 0
         while True:
             try:
@@ -253,24 +272,64 @@ class AuthentikClient:
                     "server certificate, or validate_certs: false to skip verification"
                     % (method, display, self.base, _short_exc(exc))), method, display, sent=False)
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+                if _DNS_FAILURE.search(str(exc)):
+                    raise AuthentikError(self.scrub(
+                        "%s %s: cannot resolve the host of %s (DNS lookup failed: %s); check url"
+                        % (method, display, self.base, _short_exc(exc))), method, display, sent=False)
                 sent = not isinstance(exc, requests.exceptions.ConnectTimeout) and "refused" not in str(exc).lower()
-                if idempotent and attempt < retries:
+                wait = self.retry_wait(attempt + 1, started, retries=retries) if idempotent else None
+                if wait is not None:
                     attempt += 1
-                    self._sleep(self.backoff * (2 ** (attempt - 1)))
+                    self.sleep(wait)
                     continue
                 raise AuthentikError(self.scrub(
-                    "%s %s: cannot reach authentik at %s after %d attempt(s): %s"
-                    % (method, display, self.base, attempt + 1, _short_exc(exc))), method, display, sent=sent)
-            if resp.status_code in RETRY_STATUSES and idempotent and attempt < retries:
-                attempt += 1
-                wait = _retry_after(resp.headers.get("Retry-After"))
-                if wait is None:
-                    wait = self.backoff * (2 ** (attempt - 1))
-                self._sleep(min(wait, MAX_RETRY_AFTER))
-                continue
-            return self._decode(resp, method, display)
+                    "%s %s: cannot reach authentik at %s after %d attempt(s) in %.0f s: %s"
+                    % (method, display, self.base, attempt + 1, self.clock() - started, _short_exc(exc))),
+                    method, display, sent=sent, transient=True)
+            retry_after = _retry_after(resp.headers.get("Retry-After")) if resp.status_code in RETRY_STATUSES else None
+            transient = resp.status_code in RETRY_STATUSES or (resp.status_code == 500 and self._not_ready(resp))
+            if transient and idempotent:
+                wait = self.retry_wait(attempt + 1, started, retry_after, retries)
+                if wait is not None:
+                    attempt += 1
+                    self.sleep(wait)
+                    continue
+            return self._decode(resp, method, display, transient, retry_after, self.retry_timeout - (self.clock() - started))
 
-    def _decode(self, resp, method, display):
+    def retry_wait(self, attempt, started, retry_after=None, retries=None):
+        """Seconds to wait before retry number ``attempt`` (1, 2, ...) of a request first sent at ``started`` (on
+        ``clock``), or None when no retry is left: ``retries`` (when set) are spent, or the wait would end after
+        ``retry_timeout`` seconds from ``started``. The wait is the server's Retry-After, else the exponential
+        backoff (``backoff`` x 2^(attempt-1), at most MAX_WAIT) less a random part of up to half (jitter: forks
+        that met the same outage do not come back all at once), cut to what is left of the budget."""
+        retries = self.retries if retries is None else retries
+        if retries is not None and attempt > retries:
+            return None
+        left = started + self.retry_timeout - self.clock()
+        if retry_after is not None:
+            return retry_after if retry_after <= left else None
+        if left <= 0:
+            return None
+        wait = min(MAX_WAIT, self.backoff * (2 ** (attempt - 1))) * (1.0 - 0.5 * self.jitter())
+        return min(wait, left)
+
+    def _not_ready(self, resp):
+        """True when a 500 is authentik's error page (not a JSON API error) and authentik's readiness check
+        (``/-/health/ready/``, which tests its database) answers 502/503/504 or not at all: the 500 is an outage,
+        not a bug (which fails at once)."""
+        try:
+            json.loads(resp.text)
+            return False
+        except ValueError:
+            pass
+        try:
+            probe = self.session.get(self.base[:-len(API_PREFIX) - 1] + "/-/health/ready/", timeout=self.timeout,
+                                     allow_redirects=False, verify=self.verify)
+            return probe.status_code in (502, 503, 504)
+        except requests.exceptions.RequestException:
+            return True
+
+    def _decode(self, resp, method, display, transient=False, retry_after=None, left=None):
         status = resp.status_code
         text = resp.text
         data = None
@@ -299,14 +358,16 @@ class AuthentikClient:
         if status == 404 and data is None:
             msg += "; is url the base URL of an authentik server?"
         if status == 500 and data is None:
-            msg += "; authentik failed on this request: its server log says why (its database may be unreachable)"
+            msg += ("; authentik reports itself not ready (its database is unreachable)" if transient else
+                    "; authentik failed on this request: its server log says why")
+        if transient and retry_after is not None and left is not None and retry_after > left:
+            msg += "; the server asked to retry after %.0f s, more than the %.0f s left of retry_timeout" % (retry_after, max(0, left))
         if status == 403 and isinstance(data, dict) and "permission" in str(data.get("detail", "")):
             permission = required_permission(method, display)
             if permission:
                 msg += " (the token's user needs the permission %s, globally or on this object)" % permission
         raise AuthentikError(self.scrub("%s %s: HTTP %d: %s" % (method, display, status, msg)), method, display, status,
-                             data if data is not None else None,
-                             retry_after=_retry_after(resp.headers.get("Retry-After")) if status in RETRY_STATUSES else None)
+                             data if data is not None else None, retry_after=retry_after, transient=transient)
 
     def get(self, path, params=None):
         return self.request("GET", path, params=params)

@@ -23,14 +23,12 @@ __metaclass__ = type
 import datetime
 import hmac
 import re
-import time
 import uuid
 
-from ansible_collections.authentik.api.plugins.module_utils._client import MAX_RETRY_AFTER, AuthentikError
+from ansible_collections.authentik.api.plugins.module_utils._client import AuthentikError
 
 MASK = "********"
 MASK_CHANGED = "******** (new value)"
-TRANSIENT_STATUSES = (429, 502, 503, 504)
 
 _UTC = datetime.timezone.utc
 _DT_RE = re.compile(
@@ -689,19 +687,21 @@ def _refuse_immutable(res, current, changes):
 
 def _create(module, res, ident, body, scope=None):
     """POST the new object. A POST is never blindly retried: after a lost answer, a gateway error,
-    a 429 or an "already exists" (a concurrent run), the object is looked up again; if it is there
-    the run converges on it, else the POST is sent again (bounded by ``retries``).
+    a 429, an outage or an "already exists" (a concurrent run), the object is looked up again; if it is there
+    the run converges on it, else the POST is sent again (bounded like any retry by ``retries`` and
+    ``retry_timeout``, counted from the first POST).
     Returns ``(object, how)``: how is "created", "lost" (found after an unanswered POST, which may
     have been ours) or "taken" (created by somebody else)."""
     client = module.client
-    attempts = client.retries + 1
+    started = client.clock()
+    attempt = 0
     lost_before = False  # an earlier POST of this run may have landed after the re-read: "already exists" is then ours
-    for attempt in range(attempts):
+    while True:
         try:
             return client.request("POST", res.path, body=body), "created"
         except AuthentikError as exc:
             taken = exc.status == 400 and any("already exists" in msg for msg in exc.field_messages(res.lookup_field))
-            lost = exc.status in TRANSIENT_STATUSES or (exc.status is None and exc.method is not None)
+            lost = exc.transient or (exc.status is None and exc.method is not None)
             if not (taken or lost):
                 raise
             existing = find(module, res, ident, scope)
@@ -712,12 +712,12 @@ def _create(module, res, ident, body, scope=None):
                     raise AuthentikError(res.conflict % {"value": ident, "server": exc.msg}, exc.method, exc.path, exc.status,
                                          exc.detail)
                 raise
-            if attempt + 1 >= attempts:
+            attempt += 1
+            wait = client.retry_wait(attempt, started, exc.retry_after)  # a 429/503 may say when to come back
+            if wait is None:
                 raise
             lost_before = True
-            retry_after = getattr(exc, "retry_after", None)  # a 429/503 says when to come back
-            time.sleep(min(retry_after if retry_after is not None else client.backoff * (2 ** attempt), MAX_RETRY_AFTER))
-    raise AuthentikError("internal error: create loop ended")  # pragma: no cover
+            client.sleep(wait)
 
 
 def delete(module, res, obj):

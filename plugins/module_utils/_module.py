@@ -30,7 +30,8 @@ CONNECTION_ARGSPEC = dict(
     validate_certs=dict(type="bool"),
     ca_path=dict(type="path"),
     timeout=dict(type="float", default=30),
-    retries=dict(type="int", default=3),
+    retries=dict(type="int"),
+    retry_timeout=dict(type="float", default=30, fallback=(env_fallback, ["AUTHENTIK_RETRY_TIMEOUT"])),
 )
 
 
@@ -67,11 +68,14 @@ class AuthentikModule(AnsibleModule):
                           "the API token is sent to a server whose identity is not checked")
             if self.params["timeout"] <= 0:
                 raise AuthentikError("timeout: %r is not a positive number of seconds" % self.params["timeout"], sent=False)
-            if self.params["retries"] < 0:
+            if self.params["retries"] is not None and self.params["retries"] < 0:
                 raise AuthentikError("retries: %r must be 0 or more" % self.params["retries"], sent=False)
+            if self.params["retry_timeout"] < 0:
+                raise AuthentikError("retry_timeout: %r must be 0 or more seconds" % self.params["retry_timeout"], sent=False)
             self._client = AuthentikClient(
                 self.params.get("url"), self.params.get("token"), validate_certs=validate, ca_path=self.params.get("ca_path"),
-                timeout=self.params["timeout"], retries=self.params["retries"], check_mode=self.check_mode)
+                timeout=self.params["timeout"], retries=self.params["retries"], check_mode=self.check_mode,
+                retry_timeout=self.params["retry_timeout"])
         return self._client
 
     def run(self, operation, *args):

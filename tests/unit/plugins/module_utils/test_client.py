@@ -90,12 +90,30 @@ def server():
     httpd.server_close()
 
 
-def client(script, **kwargs):
-    sleeps = []
-    kwargs.setdefault("retries", 3)
-    cl = AuthentikClient(script.url, TOKEN, sleep=sleeps.append, **kwargs)
-    cl.sleeps = sleeps
+class FakeClock:
+    """A clock that moves only when the client sleeps: no real waiting, every wait recorded."""
+
+    def __init__(self):
+        self.now = 1000.0
+        self.sleeps = []
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def fake_time(cl, jitter=0.0):
+    fake = FakeClock()
+    cl.clock, cl.sleep, cl.jitter, cl.sleeps = fake.clock, fake.sleep, (lambda: jitter), fake.sleeps
     return cl
+
+
+def client(script, url=None, jitter=0.0, **kwargs):
+    kwargs.setdefault("retries", 3)
+    return fake_time(AuthentikClient(url or script.url, TOKEN, **kwargs), jitter)
 
 
 @pytest.mark.parametrize("given, expected", [
@@ -193,13 +211,128 @@ def test_idempotent_requests_retry_on_transient_status(server, status):
     assert cl.sleeps == [0.5, 1.0]
 
 
-def test_retry_after_seconds_is_honoured_and_capped(server):
+def test_retry_after_is_honoured_within_the_budget_only(server):
     server.push(429, {"detail": "slow down"}, headers={"Retry-After": "7"})
-    server.push(503, {"detail": "x"}, headers={"Retry-After": "3600"})
+    server.push(503, {"detail": "Service Unavailable"}, headers={"Retry-After": "3600"})
     server.push(200, {})
     cl = client(server)
-    cl.get("x/")
-    assert cl.sleeps == [7.0, 60.0]
+    with pytest.raises(AuthentikError) as exc:
+        cl.get("x/")
+    assert cl.sleeps == [7.0] and len(server.seen) == 2
+    assert exc.value.msg == ("GET /api/v3/x/: HTTP 503: Service Unavailable; the server asked to retry after 3600 s, "
+                             "more than the 23 s left of retry_timeout")
+
+
+@pytest.mark.parametrize("retry_timeout, sleeps", [
+    (30, [0.5, 1.0, 2.0, 4.0, 5.0, 5.0, 5.0, 5.0, 2.5]),  # the default: backoff capped at 5 s, the last wait cut
+    (10, [0.5, 1.0, 2.0, 4.0, 2.5]),
+    (0, []),
+])
+def test_without_retries_the_time_budget_bounds_the_retries(server, retry_timeout, sleeps):
+    for dummy in range(20):
+        server.push(503, {"detail": "Service Unavailable"})
+    cl = client(server, retries=None, retry_timeout=retry_timeout)
+    with pytest.raises(AuthentikError) as exc:
+        cl.get("x/")
+    assert exc.value.status == 503 and exc.value.transient
+    assert cl.sleeps == sleeps and sum(sleeps) == retry_timeout
+    assert len(server.seen) == len(sleeps) + 1
+
+
+def test_the_default_is_a_30_second_budget_without_a_count():
+    cl = AuthentikClient("http://127.0.0.1:9", TOKEN)
+    assert (cl.retries, cl.retry_timeout) == (None, 30.0)
+
+
+def test_retries_bound_the_count_within_the_budget(server):
+    for dummy in range(5):
+        server.push(502, {"detail": "Bad Gateway"})
+    cl = client(server, retries=2, retry_timeout=30)
+    with pytest.raises(AuthentikError):
+        cl.get("x/")
+    assert len(server.seen) == 3 and cl.sleeps == [0.5, 1.0]
+
+
+def test_jitter_takes_up_to_half_of_each_wait(server):
+    for dummy in range(4):
+        server.push(504, {"detail": "Gateway Timeout"})
+    cl = client(server, retries=3, jitter=0.5)
+    with pytest.raises(AuthentikError):
+        cl.get("x/")
+    assert cl.sleeps == [0.375, 0.75, 1.5]
+
+
+def test_refused_connection_is_retried_until_the_budget_is_spent():
+    cl = fake_time(AuthentikClient("http://127.0.0.1:9", TOKEN, retry_timeout=3, timeout=2))
+    with pytest.raises(AuthentikError) as exc:
+        cl.get("core/tokens/")
+    assert cl.sleeps == [0.5, 1.0, 1.5]
+    assert "after 4 attempt(s) in 3 s: " in exc.value.msg and "refused" in exc.value.msg.lower()
+    assert exc.value.transient and not exc.value.sent
+
+
+def test_dns_failure_fails_at_once_without_retries():
+    cl = fake_time(AuthentikClient("http://i17-no-such-host.invalid", TOKEN, retries=5))
+    with pytest.raises(AuthentikError) as exc:
+        cl.get("core/tokens/")
+    assert cl.sleeps == []
+    assert exc.value.msg.startswith("GET /api/v3/core/tokens/: cannot resolve the host of http://i17-no-such-host.invalid/api/v3/")
+    assert "check url" in exc.value.msg and "\n" not in exc.value.msg
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 405, 409, 422])
+def test_client_errors_other_than_429_fail_at_once(server, status):
+    server.push(status, {"detail": "no"})
+    server.push(200, {})
+    cl = client(server, retries=None)
+    with pytest.raises(AuthentikError) as exc:
+        cl.get("x/")
+    assert exc.value.status == status and not exc.value.transient
+    assert len(server.seen) == 1 and cl.sleeps == []
+
+
+ERROR_PAGE = "<html><body><h1>Server Error</h1>Powered by authentik</body></html>"
+
+
+@pytest.mark.parametrize("ready, requests_seen", [(503, 7), (200, 2)])
+def test_html_500_is_retried_only_while_authentik_is_not_ready(server, ready, requests_seen):
+    """PostgreSQL down: authentik answers 500 with its HTML page and /-/health/ready/ answers 503. Any other 500
+    (a bug) fails at once: one request and one readiness probe."""
+    server.push(500, raw=ERROR_PAGE)
+    for dummy in range(2):
+        server.push(ready, {})
+        server.push(500, raw=ERROR_PAGE)
+    server.push(ready, {})
+    server.push(200, {"ok": 1})
+    cl = client(server, retries=None)
+    if ready == 200:
+        with pytest.raises(AuthentikError) as exc:
+            cl.get("x/")
+        assert exc.value.status == 500 and not exc.value.transient
+        assert "its server log says why" in exc.value.msg
+    else:
+        assert cl.get("x/") == {"ok": 1}
+        assert cl.sleeps == [0.5, 1.0, 2.0]
+    assert len(server.seen) == requests_seen
+    assert [r["path"] for r in server.seen[1::2]] == ["/-/health/ready/"] * (requests_seen // 2)
+
+
+def test_json_500_is_not_retried_and_not_probed(server):
+    server.push(500, {"detail": "boom"})
+    cl = client(server, retries=None)
+    with pytest.raises(AuthentikError):
+        cl.get("x/")
+    assert len(server.seen) == 1 and cl.sleeps == []
+
+
+def test_post_meeting_an_outage_is_marked_transient_for_the_engine(server):
+    server.push(500, raw=ERROR_PAGE)
+    server.push(503, {})
+    with pytest.raises(AuthentikError) as exc:
+        client(server).request("POST", "core/tokens/", body={"identifier": "x"})
+    assert exc.value.transient and exc.value.status == 500
+    assert "authentik reports itself not ready (its database is unreachable)" in exc.value.msg
+    assert [r["method"] for r in server.seen] == ["POST", "GET"]
 
 
 def test_retry_after_http_date():
@@ -247,7 +380,7 @@ def test_dropped_connection_is_retried_for_get_only(server):
 
 
 def test_unreachable_server_fails_after_retries_with_one_line():
-    cl = AuthentikClient("http://127.0.0.1:9", TOKEN, retries=2, sleep=lambda s: None, timeout=2)
+    cl = fake_time(AuthentikClient("http://127.0.0.1:9", TOKEN, retries=2, timeout=2))
     with pytest.raises(AuthentikError) as exc:
         cl.get("core/tokens/")
     assert "after 3 attempt(s)" in exc.value.msg
@@ -308,7 +441,7 @@ def test_authentik_error_page_is_its_words_without_scripts(server):
     with pytest.raises(AuthentikError) as exc:
         client(server).get("core/tokens/")
     assert exc.value.msg == ("GET /api/v3/core/tokens/: HTTP 500: non-JSON answer (text/html): Server Error Go home; authentik "
-                             "failed on this request: its server log says why (its database may be unreachable)")
+                             "failed on this request: its server log says why")
 
 
 def test_success_that_is_not_json_names_the_url(server):

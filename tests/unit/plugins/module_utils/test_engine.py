@@ -42,8 +42,12 @@ class FakeApi:
 
     retries = 2
     backoff = 0
+    retry_timeout = 30.0
+    retry_wait = AuthentikClient.retry_wait
 
     def __init__(self, check_mode=False):
+        self.now = 0.0
+        self.sleeps = []
         self.check_mode = check_mode
         self.data = {"things/": {}, "flows/instances/": {}, "users/": {}, "eps/": {}, "parents/": {}}
         self.keys = {"things/": "name", "flows/instances/": "slug", "users/": "pk", "eps/": "pk", "parents/": "pk"}
@@ -53,6 +57,17 @@ class FakeApi:
         self.faults = []  # (method, exception) raised once, before (False) or after (True) applying
 
     item_path = staticmethod(AuthentikClient.item_path)
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    @staticmethod
+    def jitter():
+        return 0.0
 
     def writes(self):
         return [c for c in self.calls if c[0] != "GET"]
@@ -483,13 +498,36 @@ def test_lost_create_answer_rereads_instead_of_posting_twice():
     assert len(api.data["things/"]) == 1
 
 
-def test_gateway_error_before_create_retries_after_reread(monkeypatch):
-    monkeypatch.setattr(engine.time, "sleep", lambda s: None)
+def test_gateway_error_before_create_retries_after_reread():
     api = FakeApi()
-    api.faults.append(("POST", AuthentikError("502", "POST", "things/", 502), False))
+    api.faults.append(("POST", AuthentikError("502", "POST", "things/", 502, transient=True), False))
     result, dummy = run(api, name="web")
     assert result["changed"] is True
     assert [c[0] for c in api.calls] == ["GET", "POST", "GET", "POST"]
+    assert api.sleeps == [0.0]  # backoff 0 here: one wait before the second POST
+
+
+def test_create_retries_stop_at_the_time_budget():
+    """Every POST meets an outage and every re-read finds nothing: POSTs are sent (each after a re-read) until the
+    next wait would end after retry_timeout; never two POSTs without a GET between them."""
+    api = FakeApi()
+    api.retries, api.backoff, api.retry_timeout = None, 0.5, 10.0
+    real = api._apply
+
+    def down(method, coll, rest, store, key, params, body):
+        if method == "POST":
+            raise AuthentikError("503", "POST", coll, 503, transient=True)
+        return real(method, coll, rest, store, key, params, body)
+
+    api._apply = down
+    with pytest.raises(AuthentikError) as exc:
+        run(api, name="web")
+    assert exc.value.status == 503
+    methods = [c[0] for c in api.calls]
+    assert methods[0] == "GET" and all(methods[i:i + 2] == ["POST", "GET"] for i in range(1, len(methods), 2))
+    # waits 0.5, 1, 2, 4, then 5 (the cap) cut to the 2.5 s left of the 10 s budget, then none: 6 POSTs
+    assert api.sleeps == [0.5, 1.0, 2.0, 4.0, 2.5] and methods.count("POST") == 6
+    assert api.writes() == [c for c in api.calls if c[0] == "POST"] and not api.data["things/"]
 
 
 def test_conflict_with_invisible_object_uses_resource_message():
