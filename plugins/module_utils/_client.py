@@ -76,14 +76,21 @@ _PERMISSION_VERBS = {"GET": "view", "HEAD": "view", "POST": "add", "PUT": "chang
 
 
 def required_permission(method, path):
-    """The authentik permission that ``method`` on ``path`` (relative to /api/v3/) needs, or None."""
+    """The authentik permission(s) that ``method`` on ``path`` (relative to /api/v3/) needs, as text, or None.
+    A change or delete of one object also needs the view permission: authentik finds the object through the
+    objects the user may see, and answers 403 when it is not among them."""
     prefix = API_PREFIX.strip("/") + "/"
     path = path.lstrip("/")
     if path.startswith(prefix):
         path = path[len(prefix):]
     for pattern, permission in _PERMISSIONS:
         if pattern.match(path):
-            return permission % _PERMISSION_VERBS.get(method, "view") if "%s" in permission else permission
+            if "%s" not in permission:
+                return permission
+            verb = _PERMISSION_VERBS.get(method, "view")
+            if verb in ("change", "delete"):
+                return "%s and %s" % (permission % verb, permission % "view")
+            return permission % verb
     return None
 
 
@@ -365,7 +372,8 @@ class AuthentikClient:
         if status == 403 and isinstance(data, dict) and "permission" in str(data.get("detail", "")):
             permission = required_permission(method, display)
             if permission:
-                msg += " (the token's user needs the permission %s, globally or on this object)" % permission
+                msg += " (the token's user needs the permission%s %s, globally or on this object)" % (
+                    "s" if " and " in permission else "", permission)
         raise AuthentikError(self.scrub("%s %s: HTTP %d: %s" % (method, display, status, msg)), method, display, status,
                              data if data is not None else None, retry_after=retry_after, transient=transient)
 

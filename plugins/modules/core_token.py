@@ -25,6 +25,18 @@ author:
 extends_documentation_fragment:
   - authentik.api.authentik
   - authentik.api.authentik.attributes
+notes:
+  - "Permissions (authentik 2025.12.4), check mode and runs without changes: none for the user's own tokens.
+    Creating, changing, deleting: none for the user's own tokens. Authentik lets a user see, create, change and
+    delete its own tokens without any permission, and lets only superusers manage the tokens of other users."
+  - "Permissions per option: O(return_key) needs C(authentik_core.view_token_key). Authentik gives it to the user on
+    each token that the user creates. O(key) needs C(authentik_core.set_token_key), plus C(view_token_key) to
+    compare the key. O(user) given by name needs C(authentik_core.view_user)."
+  - "For a non-superuser, authentik 2025.12.4 ignores O(user) and O(expiring) when it creates a token: the token
+    belongs to the caller and expires as the caller's C(goauthentik.io/user/token-expires) attribute says (default
+    true)."
+  - "With O(key) and other changes, the other changes are written first. If C(set_token_key) is then missing,
+    the task fails after that write."
 options:
   identifier:
     description:

@@ -77,6 +77,13 @@ notes:
     compact form of RV(connection_tokens), and an empty C(connection_tokens) list in C(after); a single
     token shows its C(pk), C(provider) and C(endpoint) before and after.
   - Non-superusers see only their own tokens, so a filter can only revoke what the API token's user may see.
+  - "Permissions (authentik 2025.12.4): listing tokens (bulk revoke, check mode, O(token_uuid)) needs
+    C(authentik_providers_rac.view_connectiontoken). Without it, authentik shows a user only its own connection
+    tokens and gives no error, so a bulk revoke covers only those. Revoking: also C(delete_connectiontoken).
+    Changing a token: also C(change_connectiontoken)."
+  - "Permissions per option: O(provider) by name needs C(authentik_providers_rac.view_racprovider). O(user) by
+    name needs C(authentik_core.view_user). O(endpoint) by name needs no permission, because authentik lists
+    endpoints by their policies."
 seealso:
   - module: authentik.api.rac_connection_token_info
   - module: authentik.api.rac_provider

@@ -40,7 +40,12 @@ options:
     type: str
 notes:
   - A name that matches no object (provider, endpoint, user) fails the task rather than listing nothing.
-  - Non-superusers see only their own tokens.
+  - Without C(authentik_providers_rac.view_connectiontoken), non-superusers see only their own tokens.
+  - "Permissions (authentik 2025.12.4): C(authentik_providers_rac.view_connectiontoken). Without it, authentik lists
+    only the user's own connection tokens and gives no error."
+  - "Permissions per option: O(provider) by name needs C(authentik_providers_rac.view_racprovider). O(user) by
+    name needs C(authentik_core.view_user). O(endpoint) by name needs no permission, because authentik lists
+    endpoints by their policies."
 seealso:
   - module: authentik.api.rac_connection_token
   - name: authentik Remote Access Control

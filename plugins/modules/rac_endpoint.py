@@ -103,6 +103,12 @@ notes:
     the lookup by name.
   - C(launch_url) in RV(endpoint) is null until the provider belongs to an application (C(/core/applications/)).
   - In check mode, a property mapping or provider given by UUID or id is not checked for existence.
+  - "Permissions (authentik 2025.12.4), check mode and runs without changes: none for the lookup by name.
+    Authentik lists to a non-superuser the endpoints whose policies that user passes, whatever its permissions.
+    Creating: C(authentik_providers_rac.add_endpoint). Changing: C(change_endpoint) and C(view_endpoint).
+    Deleting: C(delete_endpoint) and C(view_endpoint)."
+  - "Permissions per option: O(provider) given by name needs C(authentik_providers_rac.view_racprovider);
+    O(property_mappings) given by name or managed id need C(authentik_providers_rac.view_racpropertymapping)."
 seealso:
   - module: authentik.api.rac_provider
   - module: authentik.api.rac_property_mapping

@@ -76,6 +76,9 @@ notes:
   - Endpoints accept the UUID of any kind of property mapping, but authentik evaluates only RAC mappings for a
     connection; a name or managed id given to M(authentik.api.rac_provider) or M(authentik.api.rac_endpoint) is
     looked up among RAC mappings only.
+  - "Permissions (authentik 2025.12.4), check mode and runs without changes:
+    C(authentik_providers_rac.view_racpropertymapping). Creating: also C(add_racpropertymapping). Changing: also
+    C(change_racpropertymapping). Deleting: also C(delete_racpropertymapping)."
 seealso:
   - module: authentik.api.rac_provider
   - module: authentik.api.rac_endpoint

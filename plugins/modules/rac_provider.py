@@ -92,6 +92,11 @@ notes:
     (M(authentik.api.rac_endpoint)) are defined for it.
   - In check mode, a name already used by another kind of provider is not detected (only the create reveals it), and a
     flow or mapping given by UUID is not checked for existence.
+  - "Permissions (authentik 2025.12.4), check mode and runs without changes: C(authentik_providers_rac.view_racprovider).
+    Creating: also C(add_racprovider). Changing: also C(change_racprovider). Deleting: also C(delete_racprovider)."
+  - "Permissions per option: O(authorization_flow) and O(authentication_flow) given by slug need
+    C(authentik_flows.view_flow); O(property_mappings) given by name or managed id need
+    C(authentik_providers_rac.view_racpropertymapping)."
 seealso:
   - module: authentik.api.rac_endpoint
   - module: authentik.api.rac_property_mapping

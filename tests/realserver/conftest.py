@@ -10,10 +10,14 @@ Fixtures: ``server`` (a ``RealServer``) and ``playbook`` (a PlaybookRunner again
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 import time
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -70,6 +74,74 @@ class RealServer:
         raise AssertionError("%s is not ready after %s s" % (self.url, timeout))
 
 
+class CountingProxy:
+    """A TCP relay in front of the server that counts the HTTP requests the modules send through it (authentik
+    does not log requests). While the server is down, each connection it cannot pass on is counted and closed
+    at once, which the client sees as a dropped connection, as behind a TCP load balancer."""
+
+    REQUEST_LINE = re.compile(rb"(?:^|\r\n)(?:GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) /\S* HTTP/1\.[01]\r\n")
+
+    def __init__(self, target):
+        parts = urlsplit(target)
+        self.backend = (parts.hostname, parts.port or 80)
+        self.lock = threading.Lock()
+        self.requests = 0
+        self.refused = 0
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = "http://127.0.0.1:%d" % self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def counts(self):
+        with self.lock:
+            return self.requests, self.refused
+
+    def _accept(self):
+        while True:
+            try:
+                client, dummy = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._relay, args=(client,), daemon=True).start()
+
+    def _relay(self, client):
+        try:
+            backend = socket.create_connection(self.backend, timeout=5)
+        except OSError:
+            with self.lock:
+                self.refused += 1
+            client.close()
+            return
+        backend.settimeout(None)
+        threading.Thread(target=self._pump, args=(backend, client, False), daemon=True).start()
+        self._pump(client, backend, True)
+
+    def _pump(self, src, dst, count):
+        tail = b""
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                if count:
+                    found = len(self.REQUEST_LINE.findall(tail + data))
+                    with self.lock:
+                        self.requests += found - len(self.REQUEST_LINE.findall(tail))
+                    tail = (tail + data)[-200:]
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (src, dst):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                sock.close()
+
+    def close(self):
+        self.listener.close()
+
+
 @pytest.fixture(scope="session")
 def server():
     url, token, ctl = (os.environ.get(name) for name in ("AUTHENTIK_TEST_URL", "AUTHENTIK_TEST_TOKEN", "AUTHENTIK_TEST_SERVER"))
@@ -91,3 +163,11 @@ def collections_path():
 @pytest.fixture
 def playbook(server, collections_path, tmp_path):
     return PlaybookRunner(server.url, server.token, collections_path, str(tmp_path))
+
+
+@pytest.fixture
+def proxy(server):
+    """A CountingProxy in front of the server; pass ``proxy.url`` as AUTHENTIK_URL to count a play's requests."""
+    relay = CountingProxy(server.url)
+    yield relay
+    relay.close()

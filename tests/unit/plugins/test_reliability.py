@@ -448,7 +448,7 @@ def test_retry_after_beyond_the_budget_fails_at_once(sim, run_module, waits):
 
 
 def test_an_outage_shorter_than_the_budget_is_ridden_out(sim, run_module, waits):
-    """Defaults: 8 refusals (503) of the lookup, about 22 s of waits, then the server is back: the task succeeds."""
+    """Defaults: 8 refusals (503) of the lookup, 27.5 s of waits, then the server is back: the task succeeds."""
     sim.add_fault("GET", TOKEN_LOOKUP, status=503, times=8)
     result, seconds = timed(run_module, "core_token", identifier="rel-back", expiring=False)
     assert_ok(result)

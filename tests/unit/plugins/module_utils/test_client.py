@@ -411,11 +411,12 @@ def test_detail_errors_and_403(server):
 @pytest.mark.parametrize("method, path, permission", [
     ("GET", "providers/rac/", "authentik_providers_rac.view_racprovider"),
     ("POST", "providers/rac/", "authentik_providers_rac.add_racprovider"),
-    ("PATCH", "core/tokens/ci/", "authentik_core.change_token"),
+    ("PATCH", "core/tokens/ci/", "authentik_core.change_token and authentik_core.view_token"),
     ("GET", "core/tokens/ci/view_key/", "authentik_core.view_token_key"),
     ("POST", "core/tokens/ci/set_key/", "authentik_core.set_token_key"),
-    ("DELETE", "rac/connection_tokens/0b0e/", "authentik_providers_rac.delete_connectiontoken"),
-    ("PUT", "rac/endpoints/0b0e/", "authentik_providers_rac.change_endpoint"),
+    ("DELETE", "rac/connection_tokens/0b0e/",
+     "authentik_providers_rac.delete_connectiontoken and authentik_providers_rac.view_connectiontoken"),
+    ("PUT", "rac/endpoints/0b0e/", "authentik_providers_rac.change_endpoint and authentik_providers_rac.view_endpoint"),
     ("GET", "propertymappings/provider/rac/", "authentik_providers_rac.view_racpropertymapping"),
 ])
 def test_permission_denied_names_the_permission_the_request_needs(server, method, path, permission):
@@ -423,7 +424,8 @@ def test_permission_denied_names_the_permission_the_request_needs(server, method
     with pytest.raises(AuthentikError) as exc:
         client(server).request(method, path, body={} if method in ("POST", "PUT", "PATCH") else None, retries=0)
     assert exc.value.msg == ("%s /api/v3/%s: HTTP 403: You do not have permission to perform this action. (the token's "
-                             "user needs the permission %s, globally or on this object)" % (method, path, permission))
+                             "user needs the permission%s %s, globally or on this object)"
+                             % (method, path, "s" if " and " in permission else "", permission))
 
 
 def test_html_error_page_is_one_readable_line(server):

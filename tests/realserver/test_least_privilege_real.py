@@ -1,0 +1,219 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, authentik.api contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Least privilege on the real server: every module run by a user who is not a superuser and holds only a role
+with the permissions that docs/docsite/rst/permissions.rst (and each module's notes) list for it.
+
+``MODULES`` is the table: one entry per module. Adding a module is adding one entry: the module, the admin's
+setup, the steps of its normal run and, for each permission, the step that needs it. For every entry:
+
+- the normal run with every listed permission passes: create, the same again (unchanged), a change in check
+  mode, the change, a delete (or what the module does), with the expected changed counts;
+- for each permission, the step that needs it fails without it, with one line naming the permission and the
+  request, and nothing is written (the objects are compared before and after).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+
+import pytest
+
+FAILED_RE = re.compile(r"^fatal: \[localhost\]: FAILED! => (\{.*\})$", re.M)
+RAC = "authentik_providers_rac."
+CORE = "authentik_core."
+FLOW = "default-provider-authorization-implicit-consent"
+
+
+class Entry:
+    """One module: ``steps`` (name -> task options, ``{p}`` is this run's prefix), ``run``: the normal run as
+    (step, check mode, expected changed); ``needs``: permission -> the step that fails without it; ``search``:
+    (API path, search text) listing the objects the module may write, for the before/after comparison;
+    ``setup``: what the admin makes first (gets the server and the prefix, returns extra format values)."""
+
+    def __init__(self, module, steps, run, needs, search, setup=None, refill=None):
+        self.module, self.steps, self.run, self.needs, self.search, self.setup = module, steps, run, needs, search, setup
+        self.refill = refill  # makes again, before each one-permission-removed case, what the normal run used up
+
+
+def provider_setup(server, prefix):
+    """A RAC property mapping and a provider using it (made by the admin) for the modules that reference them."""
+    mapping = server.ok("POST", "propertymappings/provider/rac/", {"name": prefix + "-base-map", "static_settings": {}})
+    flow = server.ok("GET", "flows/instances/%s/" % FLOW)
+    provider = server.ok("POST", "providers/rac/", {"name": prefix + "-base-prov", "authorization_flow": flow["pk"],
+                                                    "property_mappings": [mapping["pk"]]})
+    return dict(provider_pk=provider["pk"])
+
+
+def connection_token_setup(server, prefix):
+    """The provider above, an endpoint, and 2 connection tokens of the admin (made through the ORM: the API cannot)."""
+    out = provider_setup(server, prefix)
+    endpoint = server.ok("POST", "rac/endpoints/", {"name": prefix + "-base-ep", "provider": out["provider_pk"],
+                                                    "protocol": "rdp", "host": "dc.example.com", "auth_mode": "prompt"})
+    out["endpoint_pk"] = endpoint["pk"]
+    refill_connection_tokens(server, out)
+    return out
+
+
+def refill_connection_tokens(server, values):
+    server.control("connection-token", str(values["provider_pk"]), values["endpoint_pk"], "akadmin", "2")
+
+
+PRESENT_ABSENT_RUN = [("create", False, True), ("create", False, False), ("update", True, True), ("update", False, True),
+                      ("update", False, False), ("delete", False, True), ("delete", False, False)]
+
+MODULES = [
+    Entry("core_token",  # the token of the user who runs it: authentik lets a non-superuser own only its own tokens
+          steps=dict(create=dict(identifier="{p}-tok", description="least privilege"),
+                     update=dict(identifier="{p}-tok", key="{p}-key-0123456789abcdef"),
+                     delete=dict(identifier="{p}-tok", state="absent"),
+                     user=dict(identifier="{p}-tok2", user="{username}")),
+          run=PRESENT_ABSENT_RUN + [("user", False, True)],
+          needs={CORE + "set_token_key": "update", CORE + "view_user": "user"},
+          search=("core/tokens/", "{p}")),
+    Entry("rac_property_mapping",
+          steps=dict(create=dict(name="{p}-map", static_settings={"username": "svc"}),
+                     update=dict(name="{p}-map", static_settings={"username": "svc2"}),
+                     delete=dict(name="{p}-map", state="absent")),
+          run=PRESENT_ABSENT_RUN,
+          needs={RAC + "view_racpropertymapping": "create", RAC + "add_racpropertymapping": "create",
+                 RAC + "change_racpropertymapping": "update", RAC + "delete_racpropertymapping": "delete"},
+          search=("propertymappings/provider/rac/", "{p}")),
+    Entry("rac_provider",
+          steps=dict(create=dict(name="{p}-prov", authorization_flow=FLOW, property_mappings=["{p}-base-map"]),
+                     update=dict(name="{p}-prov", connection_expiry="hours=3"),
+                     delete=dict(name="{p}-prov", state="absent")),
+          run=PRESENT_ABSENT_RUN,
+          needs={RAC + "view_racprovider": "create", RAC + "add_racprovider": "create", "authentik_flows.view_flow": "create",
+                 RAC + "view_racpropertymapping": "create", RAC + "change_racprovider": "update",
+                 RAC + "delete_racprovider": "delete"},
+          search=("providers/rac/", "{p}"), setup=provider_setup),
+    Entry("rac_endpoint",
+          steps=dict(create=dict(name="{p}-ep", provider="{p}-base-prov", protocol="rdp", host="h.example.com",
+                                 property_mappings=["{p}-base-map"]),
+                     update=dict(name="{p}-ep", provider="{p}-base-prov", host="h2.example.com"),
+                     delete=dict(name="{p}-ep", provider="{p}-base-prov", state="absent")),
+          run=PRESENT_ABSENT_RUN,
+          needs={RAC + "view_endpoint": "update", RAC + "add_endpoint": "create", RAC + "view_racprovider": "create",
+                 RAC + "view_racpropertymapping": "create", RAC + "change_endpoint": "update",
+                 RAC + "delete_endpoint": "delete"},
+          search=("rac/endpoints/", "{p}"), setup=provider_setup),
+    Entry("rac_connection_token_info",
+          steps=dict(read=dict(provider="{p}-base-prov")),
+          run=[("read", False, False)],
+          needs={RAC + "view_racprovider": "read"},
+          search=("rac/connection_tokens/", "{p}"), setup=connection_token_setup),
+    Entry("rac_connection_token",  # bulk revoke by provider
+          steps=dict(revoke=dict(provider="{p}-base-prov", state="absent")),
+          run=[("revoke", True, True), ("revoke", False, True), ("revoke", False, False)],
+          needs={RAC + "view_racprovider": "revoke", RAC + "delete_connectiontoken": "revoke"},
+          search=("rac/connection_tokens/", "{p}"), setup=connection_token_setup, refill=refill_connection_tokens),
+]
+
+
+def task_text(entry, step, values, check=False):
+    options = dict((k, v.format(**values) if isinstance(v, str) else
+                    [x.format(**values) for x in v] if isinstance(v, list) else v)
+                   for k, v in entry.steps[step].items())
+    task = {"authentik.api.%s" % entry.module: options}
+    if check:
+        task["check_mode"] = True
+    return task
+
+
+def play(tasks):
+    return json.dumps([{"hosts": "localhost", "gather_facts": False, "tasks": tasks}])
+
+
+def snapshot(server, entry, values):
+    path, text = entry.search
+    return sorted(json.dumps(o, sort_keys=True) for o in server.listing(path, search=text.format(**values)))
+
+
+def permissions_of(entry):
+    """Every permission the entry's normal run needs, and the view permissions of the objects it only lists."""
+    perms = set(entry.needs)
+    if entry.module.startswith("rac_connection_token"):
+        perms.add(RAC + "view_connectiontoken")
+    return sorted(perms)
+
+
+@pytest.fixture
+def limited(server):
+    """A user who is not a superuser, in a group with one role, and an API token of that user."""
+    run_id = uuid.uuid4().hex[:6]
+    username = "i17-%s-lp" % run_id
+    user = server.ok("POST", "core/users/", {"username": username, "name": "Least privilege %s" % run_id})
+    role = server.ok("POST", "rbac/roles/", {"name": "i17-%s-role" % run_id})
+    group = server.ok("POST", "core/groups/", {"name": "i17-%s-group" % run_id, "roles": [role["pk"]], "users": [user["pk"]]})
+    identifier = "i17-%s-lp-token" % run_id
+    server.ok("POST", "core/tokens/", {"identifier": identifier, "user": user["pk"], "intent": "api", "expiring": False})
+    key = server.ok("GET", "core/tokens/%s/view_key/" % identifier)["key"]
+
+    def grant(perms):
+        server.ok("POST", "rbac/permissions/assigned_by_roles/%s/assign/" % role["pk"], {"permissions": list(perms)})
+
+    def revoke(perms):
+        server.ok("PATCH", "rbac/permissions/assigned_by_roles/%s/unassign/" % role["pk"], {"permissions": list(perms)})
+
+    yield dict(run_id=run_id, username=username, key=key, grant=grant, revoke=revoke)
+    server.api("DELETE", "core/groups/%s/" % group["pk"])
+    server.api("DELETE", "rbac/roles/%s/" % role["pk"])
+    for token in server.listing("core/tokens/", search="i17-%s" % run_id):
+        server.api("DELETE", "core/tokens/%s/" % token["identifier"])
+    server.api("DELETE", "core/users/%s/" % user["pk"])
+
+
+def cleanup(server, prefix):
+    for path, key in (("rac/endpoints/", "pk"), ("providers/rac/", "pk"), ("propertymappings/provider/rac/", "pk")):
+        for obj in server.listing(path, search=prefix):
+            server.api("DELETE", "%s%s/" % (path, obj[key]))
+    for token in server.listing("rac/connection_tokens/", search=prefix):
+        server.api("DELETE", "rac/connection_tokens/%s/" % token["pk"])
+    for token in server.listing("core/tokens/", search=prefix):
+        server.api("DELETE", "core/tokens/%s/" % token["identifier"])
+
+
+@pytest.mark.parametrize("entry", MODULES, ids=[e.module for e in MODULES])
+def test_least_privilege(server, playbook, limited, entry):
+    prefix = "i17-%s-%s" % (limited["run_id"], entry.module.replace("_", "")[:12])
+    values = dict(p=prefix, username=limited["username"])
+    env = {"AUTHENTIK_TOKEN": limited["key"]}
+    perms = permissions_of(entry)
+    report = []
+    try:
+        if entry.setup:
+            values.update(entry.setup(server, prefix) or {})
+        limited["grant"](perms)
+        # the normal run, with every permission of the table
+        tasks = [task_text(entry, step, values, check) for step, check, dummy in entry.run]
+        run = playbook(play(tasks), "-v", env=env)
+        assert run.rc == 0 and run.recap()["failed"] == 0, run.output[-3000:]
+        changed = [bool(json.loads(m).get("changed")) for m in re.findall(r"^(?:ok|changed): \[localhost\] => (\{.*\})$",
+                                                                             run.stdout, re.M)]
+        assert changed == [c for dummy, dummy2, c in entry.run], run.stdout[-3000:]
+        cleanup(server, prefix + "-t")  # what the run left (core_token's second token)
+        # each permission removed in turn: the step that needs it fails with one line, and writes nothing
+        for perm, step in sorted(entry.needs.items()):
+            if step in ("update", "delete"):  # the object to change or delete, made with every permission
+                ready = playbook(play([task_text(entry, "create", values)]), env=env)
+                assert ready.rc == 0, ready.output[-2000:]
+            if entry.refill:
+                entry.refill(server, values)
+            limited["revoke"]([perm])
+            try:
+                before = snapshot(server, entry, values)
+                denied = playbook(play([task_text(entry, step, values)]), env=env)
+                msgs = [json.loads(m).get("msg", "") for m in FAILED_RE.findall(denied.stdout)]
+                assert denied.rc != 0 and len(msgs) == 1, denied.output[-2000:]
+                assert "\n" not in msgs[0] and "HTTP 403" in msgs[0] and perm in msgs[0], (perm, msgs[0])
+                assert re.search(r"^(GET|POST|PATCH|PUT|DELETE) /api/v3/\S+: ", msgs[0]), msgs[0]
+                assert snapshot(server, entry, values) == before, "%s without %s wrote something" % (entry.module, perm)
+                report.append("without %s: %s" % (perm, msgs[0]))
+            finally:
+                limited["grant"]([perm])
+        print("%s: normal run ok with %s; %s" % (entry.module, ", ".join(perms), " | ".join(report)))
+    finally:
+        cleanup(server, prefix)
