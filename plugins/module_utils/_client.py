@@ -322,8 +322,9 @@ class AuthentikClient:
 
     def _not_ready(self, resp):
         """True when a 500 is authentik's error page (not a JSON API error) and authentik's readiness check
-        (``/-/health/ready/``, which tests its database) answers 502/503/504 or not at all: the 500 is an outage,
-        not a bug (which fails at once)."""
+        (``/-/health/ready/``, which tests its database) fails too (5xx: 503 from the check, 500 when the database
+        is needed before it) or does not answer: the 500 is an outage. While it answers 200 (or 4xx: not authentik's),
+        the 500 is a bug, which fails at once."""
         try:
             json.loads(resp.text)
             return False
@@ -332,7 +333,7 @@ class AuthentikClient:
         try:
             probe = self.session.get(self.base[:-len(API_PREFIX) - 1] + "/-/health/ready/", timeout=self.timeout,
                                      allow_redirects=False, verify=self.verify)
-            return probe.status_code in (502, 503, 504)
+            return probe.status_code >= 500
         except requests.exceptions.RequestException:
             return True
 

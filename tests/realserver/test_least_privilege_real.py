@@ -191,8 +191,8 @@ def test_least_privilege(server, playbook, limited, entry):
         tasks = [task_text(entry, step, values, check) for step, check, dummy in entry.run]
         run = playbook(play(tasks), "-v", env=env)
         assert run.rc == 0 and run.recap()["failed"] == 0, run.output[-3000:]
-        changed = [bool(json.loads(m).get("changed")) for m in re.findall(r"^(?:ok|changed): \[localhost\] => (\{.*\})$",
-                                                                             run.stdout, re.M)]
+        results = re.findall(r"^(?:ok|changed): \[localhost\] => (\{.*\})$", run.stdout, re.M)
+        changed = [bool(json.loads(m).get("changed")) for m in results]
         assert changed == [c for dummy, dummy2, c in entry.run], run.stdout[-3000:]
         cleanup(server, prefix + "-t")  # what the run left (core_token's second token)
         # each permission removed in turn: the step that needs it fails with one line, and writes nothing

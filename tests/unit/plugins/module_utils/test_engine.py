@@ -15,7 +15,6 @@ import uuid
 import pytest
 
 from ansible_collections.authentik.api.plugins.module_utils._client import AuthentikClient, AuthentikError
-from ansible_collections.authentik.api.plugins.module_utils import _engine as engine
 from ansible_collections.authentik.api.plugins.module_utils._engine import (
     MASK,
     MASK_CHANGED,
