@@ -25,6 +25,7 @@ FAILED_RE = re.compile(r"^fatal: \[localhost\]: FAILED! => (\{.*\})$", re.M)
 RAC = "authentik_providers_rac."
 CORE = "authentik_core."
 FLOW = "default-provider-authorization-implicit-consent"
+FULL = {"superuser_full_list": "true"}  # the admin's listings: every endpoint, not those its policies allow
 
 
 class Entry:
@@ -94,8 +95,11 @@ MODULES = [
           steps=dict(create=dict(name="{p}-ep", provider="{p}-base-prov", protocol="rdp", host="h.example.com",
                                  property_mappings=["{p}-base-map"]),
                      update=dict(name="{p}-ep", provider="{p}-base-prov", host="h2.example.com"),
-                     delete=dict(name="{p}-ep", provider="{p}-base-prov", state="absent")),
-          run=PRESENT_ABSENT_RUN,
+                     delete=dict(name="{p}-ep", provider="{p}-base-prov", state="absent"),
+                     second=dict(name="{p}-ep2", provider="{p}-base-prov", protocol="ssh", host="h.example.com")),
+          # two endpoints of one provider looked up in turn: authentik caches a non-superuser's endpoint list per provider
+          run=[("create", False, True), ("second", False, True), ("create", False, False), ("second", False, False)]
+          + PRESENT_ABSENT_RUN[2:],
           needs={RAC + "view_endpoint": "update", RAC + "add_endpoint": "create", RAC + "view_racprovider": "create",
                  RAC + "view_racpropertymapping": "create", RAC + "change_endpoint": "update",
                  RAC + "delete_endpoint": "delete"},
@@ -129,7 +133,7 @@ def play(tasks):
 
 def snapshot(server, entry, values):
     path, text = entry.search
-    return sorted(json.dumps(o, sort_keys=True) for o in server.listing(path, search=text.format(**values)))
+    return sorted(json.dumps(o, sort_keys=True) for o in server.listing(path, search=text.format(**values), **FULL))
 
 
 def permissions_of(entry):
@@ -168,7 +172,7 @@ def limited(server):
 
 def cleanup(server, prefix):
     for path, key in (("rac/endpoints/", "pk"), ("providers/rac/", "pk"), ("propertymappings/provider/rac/", "pk")):
-        for obj in server.listing(path, search=prefix):
+        for obj in server.listing(path, search=prefix, **FULL):
             server.api("DELETE", "%s%s/" % (path, obj[key]))
     for token in server.listing("rac/connection_tokens/", search=prefix):
         server.api("DELETE", "rac/connection_tokens/%s/" % token["pk"])

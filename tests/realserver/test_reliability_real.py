@@ -73,13 +73,13 @@ def run_objects(server, run_id):
                           tuple(sorted(mappings.get(pm, pm) for pm in p["property_mappings"]))) for p in providers.values()),
         endpoints=sorted((norm(e["name"]), norm(e["provider_obj"]["name"]), e["protocol"], e["host"],
                           tuple(sorted(mappings.get(pm, pm) for pm in e["property_mappings"])))
-                         for e in server.listing("rac/endpoints/", search=prefix)),
+                         for e in server.listing("rac/endpoints/", search=prefix, superuser_full_list="true")),
     )
 
 
 def cleanup(server, run_id):
     prefix = "rr-" + run_id
-    for endpoint in server.listing("rac/endpoints/", search=prefix):
+    for endpoint in server.listing("rac/endpoints/", search=prefix, superuser_full_list="true"):
         server.api("DELETE", "rac/endpoints/%s/" % endpoint["pk"])
     for provider in server.listing("providers/rac/", search=prefix):
         server.api("DELETE", "providers/rac/%s/" % provider["pk"])
