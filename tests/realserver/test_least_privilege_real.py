@@ -128,7 +128,8 @@ def task_text(entry, step, values, check=False):
 
 
 def play(tasks):
-    return json.dumps([{"hosts": "localhost", "gather_facts": False, "tasks": tasks}])
+    """The playbook text (YAML is a superset of JSON; indented, so that the runner takes it as text, not a path)."""
+    return json.dumps([{"hosts": "localhost", "gather_facts": False, "tasks": tasks}], indent=1) + "\n"
 
 
 def snapshot(server, entry, values):
