@@ -75,7 +75,7 @@ if [ "$second" -ne 0 ] || [ "$fourth" -ne 0 ]; then fail "a rerun reported chang
 if [ "$third" -eq 0 ] || [ "$token_diff" -eq 0 ] || [ "$provider_diff" -eq 0 ]; then
   fail "the check-mode run did not show the token and RAC provider diffs"
 fi
-[ -n "$listed" ] && [ -n "$revoked" ] || fail "the sessions play did not report its counts"
+if [ -z "$listed" ] || [ -z "$revoked" ]; then fail "the sessions play did not report its counts"; fi
 if [ "$opened" -gt 0 ] && { [ "$listed" -lt "$opened" ] || [ "$revoked" -ne "$opened" ]; }; then
   fail "opened $opened session(s) but listed $listed and revoked $revoked"
 fi

@@ -68,7 +68,7 @@ options:
       - authentik limits it to the owner's maximum token lifetime (30 minutes by default).
       - Ignored for API tokens, with a warning, because authentik overwrites their C(expires) with now plus the default token
         lifetime on every write, so it could never converge.
-      - A diff leaves C(expires) out while O(expiring) is V(false): authentik keeps a date there (and moves it on every
+      - A diff leaves C(expires) out while O(expiring) is V(false), since authentik keeps a date there (and moves it on every
         write of an API token) that has no effect on a token that does not expire.
     type: str
   key:

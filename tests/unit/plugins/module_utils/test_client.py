@@ -4,7 +4,10 @@
 """Unit tests of the HTTP client against a scripted loopback server: URL handling, pagination,
 retries (which methods, which statuses, Retry-After), error mapping, keep-alive, token hygiene."""
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+
+__metaclass__ = type  # boilerplate that ansible-test sanity of ansible-core 2.16 requires here
 
 import json
 import threading

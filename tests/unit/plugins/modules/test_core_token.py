@@ -4,7 +4,10 @@
 """core_token against the authentik simulator: create, no-op, update of each field, the PATCH trap,
 check mode with zero writes, diff content, key set/compare/return, delete, and every bad input."""
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+
+__metaclass__ = type  # boilerplate that ansible-test sanity of ansible-core 2.16 requires here
 
 import datetime
 
