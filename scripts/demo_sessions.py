@@ -1,4 +1,6 @@
-#!/usr/bin/env python3
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, authentik.api contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """make demo: open two RAC sessions (connection tokens) of the demo user ansible-demo-alice on the demo endpoint
 ansible-demo-dc01 of the provider ansible-demo-rdp, and print how many were opened.
 

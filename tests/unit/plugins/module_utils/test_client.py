@@ -7,7 +7,8 @@ retries (which methods, which statuses, Retry-After), error mapping, keep-alive,
 from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
 
-__metaclass__ = type  # boilerplate that ansible-test sanity of ansible-core 2.16 requires here
+# boilerplate that ansible-test sanity of ansible-core 2.16 requires in these files
+__metaclass__ = type
 
 import json
 import threading

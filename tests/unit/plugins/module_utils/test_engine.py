@@ -9,7 +9,8 @@ identity within a parent (scope) and by direct address, protected (authentik-man
 from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
 
-__metaclass__ = type  # boilerplate that ansible-test sanity of ansible-core 2.16 requires here
+# boilerplate that ansible-test sanity of ansible-core 2.16 requires in these files
+__metaclass__ = type
 
 import copy
 import datetime

@@ -9,7 +9,8 @@ refused for change and delete (but readable and usable as references), and bad i
 from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
 
-__metaclass__ = type  # boilerplate that ansible-test sanity of ansible-core 2.16 requires here
+# boilerplate that ansible-test sanity of ansible-core 2.16 requires in these files
+__metaclass__ = type
 
 import json
 
