@@ -19,10 +19,13 @@ export PATH="$venv_bin:$PATH" ANSIBLE_NOCOLOR=1 ANSIBLE_LOCALHOST_WARNING=0 ANSI
 source scripts/sim-env.sh
 work=$(mktemp -d)
 trap 'rm -rf "$work"; _sim_stop' EXIT
-ansible-galaxy collection build --output-path "$work/dist" . >/dev/null
-ansible-galaxy collection install --offline --collections-path "$work/collections" "$work"/dist/*.tar.gz
 # only the installed copy: not this checkout (sim-env.sh's link), not site-packages
 export ANSIBLE_COLLECTIONS_PATH="$work/collections" ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
-ansible-doc authentik.api.core_token >/dev/null
+ansible-galaxy collection build --output-path "$work/dist" . >/dev/null
+ansible-galaxy collection install --offline --force --collections-path "$work/collections" "$work"/dist/*.tar.gz
+[ -f "$work/collections/ansible_collections/authentik/api/MANIFEST.json" ] \
+  || { echo "installed-check.sh: the tarball was not installed into $work/collections" >&2; exit 1; }
+ansible-doc authentik.api.core_token | grep -q 'authentik.api.core_token' \
+  || { echo "installed-check.sh: ansible-doc does not find authentik.api.core_token in the installed copy" >&2; exit 1; }
 ansible-playbook tests/installed/token_and_rac.yml
 echo "installed-check.sh: OK ($SIM_MODE, $(ansible --version | head -1)) in $((SECONDS - start)) s"
