@@ -28,4 +28,4 @@ ansible-galaxy collection install --offline --force --collections-path "$work/co
 ansible-doc authentik.api.core_token | grep -q 'authentik.api.core_token' \
   || { echo "installed-check.sh: ansible-doc does not find authentik.api.core_token in the installed copy" >&2; exit 1; }
 ansible-playbook tests/installed/token_and_rac.yml
-echo "installed-check.sh: OK ($SIM_MODE, $(ansible --version | head -1)) in $((SECONDS - start)) s"
+echo "installed-check.sh: OK ($SIM_MODE, $(ansible --version | sed -n 1p)) in $((SECONDS - start)) s"
