@@ -3,13 +3,14 @@
 # `make test` is the one command CI runs (.ci/run calls it): every gate below, in order, stopping at the
 # first failure, with the seconds each gate took. Each gate can also be run on its own.
 #
-#   make venv            .venv (Python 3.11, ansible-core 2.19 + all tools) and .venv-3.13 (newest core);
-#                        rebuilt only when requirements-dev*.txt / requirements.txt change
+#   make venv            .venv (Python 3.11, ansible-core 2.16, the oldest supported, + all tools) and .venv-3.13
+#                        (newest core); rebuilt only when requirements-dev*.txt / requirements.txt change
 #   make units           ansible-test units on both venvs; fails when no unit test ran
-#   make sanity          ansible-test sanity on both venvs (2.19 on 3.11, newest core on 3.13); no ignore files
+#   make sanity          ansible-test sanity on both venvs (2.16 on 3.11, newest core on 3.13); no ignore files;
+#                        needs shellcheck (installed with apt-get when run as root, else the gate stops)
 #   make lint            ansible-lint, profile production (.ansible-lint)
 #   make changelog-lint  antsibull-changelog lint (fragments and changelogs/changelog.yaml)
-#   make integration     scripts/integration.sh (the integration targets against the simulator)
+#   make integration     scripts/integration.sh (the integration targets against the simulator) on both venvs
 #   make system          pytest tests/system (real ansible-playbook runs against the simulator)
 #   make molecule        scripts/molecule.sh (molecule scenarios in extensions/molecule/)
 #   make docs            scripts/docs.sh (antsibull-docs lint + the docs site)
@@ -17,8 +18,11 @@
 #   make test-real       scripts/real-server-gate.sh: parity suite, integration targets, molecule, demo and
 #                        reliability tests against a real authentik 2025.12.4 it builds and starts itself
 #                        (skipped with one line when no authentik source is available)
-#   make demo            scripts/demo.sh (the example playbooks against the simulator, or AUTHENTIK_URL's server)
+#   make demo            scripts/demo.sh (the example playbooks against the simulator, or AUTHENTIK_URL's server);
+#                        needs only python3 >= 3.11 (builds .venv-demo: ansible-core and requests)
 #   make demo-clean      remove what the demo made (on the server in AUTHENTIK_URL/AUTHENTIK_TOKEN)
+#   make install         build the collection tarball and install it into your collections path
+#                        (~/.ansible/collections, or COLLECTIONS_PATH=DIR), for your own playbooks
 #   make clean           remove test output and caches (keeps the venvs; `make distclean` removes them too)
 
 SHELL := /bin/bash
@@ -27,6 +31,7 @@ SHELL := /bin/bash
 
 VENV      := .venv
 VENV_313  := .venv-3.13
+VENV_DEMO := .venv-demo
 AT        := scripts/ansible-test.sh
 
 # Gates of `make test`, in order. integration, molecule, docs and build-check only when their script
@@ -37,10 +42,11 @@ GATES := venv units sanity lint changelog-lint $(call optional,integration) \
          $(call optional,docs) $(call optional,build-check) test-real
 
 .PHONY: help venv demo test units units-3.11 units-3.13 sanity sanity-3.11 sanity-3.13 no-ignore-files \
-        lint changelog-lint integration system molecule docs build-check test-real demo-clean clean distclean
+        lint changelog-lint integration system molecule docs build-check test-real demo-clean clean distclean \
+        install shellcheck
 
 help:
-	@sed -n '3,23p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,27p' Makefile | sed 's/^# \{0,1\}//'
 
 venv:
 	scripts/venv.sh 3.11 3.13
@@ -63,13 +69,25 @@ no-ignore-files:
 	@if ls tests/sanity/ignore-*.txt >/dev/null 2>&1; then \
 	  echo "ERROR: sanity ignore files are not allowed: $$(ls tests/sanity/ignore-*.txt | tr '\n' ' ')" >&2; exit 1; fi
 
-sanity: venv no-ignore-files
+# ansible-test skips its shell script check (with a warning only) when shellcheck is missing.
+shellcheck:
+	@command -v shellcheck >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "shellcheck: installing it with apt-get (the shellcheck sanity test needs it)"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends shellcheck >/dev/null; \
+	  else \
+	    echo "ERROR: the sanity gate needs the shellcheck program (ansible-test's shell script check);" \
+	         "install it (Debian/Ubuntu: sudo apt-get install shellcheck) or run make as root" >&2; exit 1; \
+	  fi; }
+
+sanity: venv no-ignore-files shellcheck
 	$(MAKE) --no-print-directory sanity-3.11 sanity-3.13
 
-sanity-3.11: no-ignore-files
+sanity-3.11: no-ignore-files shellcheck
 	$(AT) $(VENV) sanity --venv --python 3.11
 
-sanity-3.13: no-ignore-files
+sanity-3.13: no-ignore-files shellcheck
 	$(AT) $(VENV_313) sanity --venv --python 3.13
 
 lint: venv
@@ -83,16 +101,28 @@ changelog-lint: venv
 system: venv
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/python -m pytest -p no:cacheprovider -r a tests/system
 
+# The integration targets on the oldest core (.venv, ansible-core 2.16) and on the newest (.venv-3.13).
+integration: venv
+	bash scripts/integration.sh $(VENV)
+	bash scripts/integration.sh $(VENV_313)
+
 # Scripts written elsewhere; each target runs its script when it exists.
-integration molecule docs build-check: venv
+molecule docs build-check: venv
 	@if [ -f scripts/$@.sh ]; then bash scripts/$@.sh; \
 	 else echo "$@: scripts/$@.sh does not exist yet: nothing to run"; fi
 
-demo: venv
-	SIM_ENV_FOR=demo bash scripts/demo.sh
+# The demo builds only its own small venv, with whatever python3 >= 3.11 there is.
+demo:
+	scripts/venv.sh demo
+	SIM_ENV_FOR=demo PYTHON=$(VENV_DEMO)/bin/python bash scripts/demo.sh
 
-demo-clean: venv
-	SIM_ENV_FOR=demo bash scripts/demo.sh clean
+demo-clean:
+	scripts/venv.sh demo
+	SIM_ENV_FOR=demo PYTHON=$(VENV_DEMO)/bin/python bash scripts/demo.sh clean
+
+install:
+	scripts/venv.sh demo
+	PYTHON=$(VENV_DEMO)/bin/python bash scripts/install.sh $(COLLECTIONS_PATH)
 
 test-real: venv
 	bash scripts/real-server-gate.sh
@@ -102,4 +132,4 @@ clean:
 	find . -path ./.venv -prune -o -path ./.venv-3.13 -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV) $(VENV_313)
+	rm -rf $(VENV) $(VENV_313) $(VENV_DEMO)

@@ -2,7 +2,9 @@
 # make test-real: everything that runs against a real authentik 2025.12.4 that this script builds (or reuses from
 # its cache) and starts itself with scripts/authentik-server.sh, on loopback:
 #   parity       tests/parity: the same requests to the simulator and to the real server, answers compared
-#   integration  every tests/integration/targets/* playbook
+#   integration  every tests/integration/targets/* playbook (with .venv: ansible-core 2.16, the oldest supported)
+#   installed    scripts/installed-check.sh: the built tarball installed into a collections path of its own
+#                manages a token and a RAC provider with ansible-core 2.16
 #   molecule     the molecule scenario
 #   demo         make demo, then make demo-clean
 #   reliability  tests/realserver: web restart during a 100-task play, PostgreSQL stopped, least privilege
@@ -15,7 +17,7 @@ cd "$(dirname "$0")/.." || exit 1
 ctl=scripts/authentik-server.sh
 venv=.venv
 steps=("$@")
-[ ${#steps[@]} -gt 0 ] || steps=(parity integration molecule demo reliability)
+[ ${#steps[@]} -gt 0 ] || steps=(parity integration installed molecule demo reliability)
 
 if ! why=$($ctl available); then
   echo "test-real: skipped: $why"
@@ -53,6 +55,7 @@ for s in "${steps[@]}"; do
   case $s in
     parity) step parity "$venv/bin/python" -m pytest -p no:cacheprovider -r a tests/parity ;;
     integration) step integration bash scripts/integration.sh "$venv" ;;
+    installed) step installed bash scripts/installed-check.sh "$venv" ;;
     molecule) step molecule bash scripts/molecule.sh "$venv" ;;
     demo) step demo bash -c 'SIM_ENV_FOR=demo bash scripts/demo.sh && SIM_ENV_FOR=demo bash scripts/demo.sh clean' ;;
     reliability) step reliability "$venv/bin/python" -m pytest -p no:cacheprovider -r a tests/realserver ;;

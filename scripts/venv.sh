@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Create (or reuse) the development venvs.
 #
-#   scripts/venv.sh 3.11    -> .venv       from requirements-dev.txt     (ansible-core 2.19, all tools)
+#   scripts/venv.sh 3.11    -> .venv       from requirements-dev.txt     (ansible-core 2.16, all tools)
 #   scripts/venv.sh 3.13    -> .venv-3.13  from requirements-dev-313.txt (newest ansible-core)
 #   scripts/venv.sh all     -> both
+#   scripts/venv.sh demo    -> .venv-demo  from requirements-demo.txt    (make demo: ansible-core only, with
+#                                                                         python3 if it is >= 3.11)
 #
 # Idempotent: a stamp file inside the venv holds a hash of the requirement files, the interpreter's
 # version and LAYOUT below. When it matches, nothing is done (well under a second); otherwise the venv is
@@ -56,15 +58,34 @@ find_python() {
   return 1
 }
 
+# The demo's interpreter: python3 when it is 3.11 or newer, else the newest python3.1X on PATH.
+find_demo_python() {
+  local cand
+  for cand in python3 python3.14 python3.13 python3.12 python3.11; do
+    if command -v "$cand" >/dev/null 2>&1 \
+       && "$cand" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+      command -v "$cand"; return 0
+    fi
+  done
+  echo "venv.sh: make demo needs Python 3.11 or newer: python3 is $(python3 -V 2>&1 || echo missing)" >&2
+  return 1
+}
+
 build() {
   local ver=$1 dir req py stamp key
   case "$ver" in
     3.11) dir=.venv;      req=requirements-dev.txt ;;
     3.13) dir=.venv-3.13; req=requirements-dev-313.txt ;;
-    *) die "unknown Python version '$ver' (use 3.11, 3.13 or all)" ;;
+    demo) dir=.venv-demo; req=requirements-demo.txt ;;
+    *) die "unknown Python version '$ver' (use 3.11, 3.13, all or demo)" ;;
   esac
   [ -f "$req" ] || die "missing $req"
-  py=$(find_python "$ver") || exit 1
+  if [ "$ver" = demo ]; then
+    py=$(find_demo_python) || exit 1
+    ver=$(py_xy "$py")
+  else
+    py=$(find_python "$ver") || exit 1
+  fi
   stamp="$dir/.requirements.sha256"
   key=$( { echo "layout $LAYOUT"; cat "$req" requirements.txt; "$py" -VV; } | sha256sum | cut -d' ' -f1)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$key" ] && [ -x "$dir/bin/python" ] \
@@ -83,7 +104,7 @@ build() {
        "$("$dir/bin/ansible" --version 2>/dev/null | head -1)"
 }
 
-[ $# -ge 1 ] || die "usage: scripts/venv.sh 3.11|3.13|all"
+[ $# -ge 1 ] || die "usage: scripts/venv.sh 3.11|3.13|all|demo"
 for v in "$@"; do
   if [ "$v" = all ]; then build 3.11; build 3.13; else build "$v"; fi
 done

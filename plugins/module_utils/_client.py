@@ -274,10 +274,7 @@ class AuthentikClient:
                                             headers={"Content-Type": "application/json"} if body is not None else None,
                                             timeout=self.timeout, allow_redirects=False, verify=self.verify)
             except requests.exceptions.SSLError as exc:
-                raise AuthentikError(self.scrub(
-                    "%s %s: TLS verification of %s failed (%s); set ca_path to the CA bundle that signed the "
-                    "server certificate, or validate_certs: false to skip verification"
-                    % (method, display, self.base, _short_exc(exc))), method, display, sent=False)
+                raise AuthentikError(self.scrub(_tls_failure(method, display, self.base, exc)), method, display, sent=False)
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
                 if _DNS_FAILURE.search(str(exc)):
                     raise AuthentikError(self.scrub(
@@ -363,8 +360,13 @@ class AuthentikClient:
             msg = "non-JSON answer (%s): %s" % (resp.headers.get("Content-Type", "no content type"), _text_excerpt(text))
         else:
             msg = resp.reason or "no body"
-        if status == 404 and data is None:
-            msg += "; is url the base URL of an authentik server?"
+        where = display
+        if status == 404:
+            # The full URL requested, with the path prefix from url: a wrong prefix shows here.
+            where = self.url_for(display[len(API_PREFIX) + 1:])
+            if data is None:  # an HTML page (a generic 404), not authentik's JSON "no such object"
+                msg += ("; check url: no authentik API answers under %s (give authentik's base URL, with its path "
+                        "prefix if it is served under one)" % self.base[:-len(API_PREFIX) - 1])
         if status == 500 and data is None:
             msg += ("; authentik reports itself not ready (its database is unreachable)" if transient else
                     "; authentik failed on this request: its server log says why")
@@ -375,7 +377,7 @@ class AuthentikClient:
             if permission:
                 msg += " (the token's user needs the permission%s %s, globally or on this object)" % (
                     "s" if " and " in permission else "", permission)
-        raise AuthentikError(self.scrub("%s %s: HTTP %d: %s" % (method, display, status, msg)), method, display, status,
+        raise AuthentikError(self.scrub("%s %s: HTTP %d: %s" % (method, where, status, msg)), method, display, status,
                              data if data is not None else None, retry_after=retry_after, transient=transient)
 
     def get(self, path, params=None):
@@ -410,6 +412,17 @@ class AuthentikClient:
 
     def list(self, path, params=None, page_size=MAX_PAGE_SIZE):
         return list(self.paginate(path, params, page_size))
+
+
+def _tls_failure(method, display, base, exc):
+    """The message of a failed TLS handshake. A server that speaks plain HTTP on an https:// URL makes OpenSSL
+    report a wrong version number or a record layer failure: that is named, since validate_certs would not help."""
+    text = str(exc)
+    if re.search(r"WRONG_VERSION_NUMBER|wrong version number|record layer failure|UNKNOWN_PROTOCOL", text):
+        return ("%s %s: %s answered in plain HTTP, not TLS (%s); use http:// in url if the server has no TLS "
+                "(validate_certs and ca_path do not apply)" % (method, display, base, _short_exc(exc)))
+    return ("%s %s: TLS verification of %s failed (%s); set ca_path to the CA bundle that signed the server "
+            "certificate, or validate_certs: false to skip verification" % (method, display, base, _short_exc(exc)))
 
 
 def _short_exc(exc):

@@ -279,11 +279,13 @@ class Field:
     manages this field itself, so the option is left out of the request and of the comparison.
     ``filter`` is the query parameter used when the field filters a list. ``secret_keys(key)`` marks the
     keys of a dictionary field whose values are secrets (a password among connection settings): compared
-    like the rest, never shown in a diff, the result or a message (see ``mask_secrets``).
+    like the rest, never shown in a diff, the result or a message (see ``mask_secrets``). ``diff_hidden(obj)``:
+    True when the field's value means nothing for that object (a token's ``expires`` while ``expiring`` is
+    false), which then leaves it out of that side of a diff.
     """
 
     def __init__(self, kind=Kind.RAW, ref=None, many=False, nullable=False, pattern=None, max_length=None,
-                 immutable=None, ignore=None, filter=None, check=None, secret_keys=None):
+                 immutable=None, ignore=None, filter=None, check=None, secret_keys=None, diff_hidden=None):
         self.kind = kind
         self.ref = ref
         self.many = many
@@ -295,6 +297,7 @@ class Field:
         self.filter = filter
         self.check = check
         self.secret_keys = secret_keys
+        self.diff_hidden = diff_hidden
 
     def resolve(self, module, option, value, resolved):
         """The API value for the user's ``value`` (references resolved, format checked)."""
@@ -446,7 +449,9 @@ class Resource:
         masked (``before``: the object it replaces, to mark changed secrets; see ``mask_secrets``)."""
         if not obj:
             return {}
-        names = [self.key, self.lookup_field] + [name for name in self.fields if name not in (self.key, self.lookup_field)]
+        names = [self.key, self.lookup_field] + [name for name, field in self.fields.items()
+                                                 if name not in (self.key, self.lookup_field)
+                                                 and not (field.diff_hidden is not None and field.diff_hidden(obj))]
         return self.masked(dict((name, obj.get(name)) for name in names if name in obj), before)
 
     def masked(self, obj, before=None):

@@ -80,6 +80,8 @@ options:
       - authentik limits it to the owner's maximum token lifetime (30 minutes by default).
       - Ignored for API tokens, with a warning, because authentik overwrites their C(expires) with now plus the default token
         lifetime on every write, so it could never converge.
+      - A diff leaves C(expires) out while O(expiring) is V(false), since authentik keeps a date there (and moves it on every
+        write of an API token) that has no effect on a token that does not expire.
     type: str
   key:
     description:
@@ -195,7 +197,9 @@ TOKEN = Resource(
         expires=Field(kind=Kind.DATETIME, ignore=(
             lambda token: token.get("intent") == "api",
             "expires: %(value)r is ignored for an API token (intent api): authentik sets its expiry to now plus the "
-            "default token lifetime on every write; set expiring: false for a token that does not expire")),
+            "default token lifetime on every write; set expiring: false for a token that does not expire"),
+            # authentik keeps a date in expires even when expiring is false; it has no effect, so a diff leaves it out
+            diff_hidden=lambda token: token.get("expiring") is False),
     ),
     echo=("user", "intent"),
     create_defaults=dict(intent="api"),

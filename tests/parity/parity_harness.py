@@ -32,7 +32,7 @@ from urllib.parse import urlencode
 
 import requests
 
-# pylint: disable=consider-using-f-string,too-many-arguments,too-many-positional-arguments,too-many-instance-attributes
+# pylint: disable=unknown-option-value,consider-using-f-string,too-many-arguments,too-many-positional-arguments,too-many-instance-attributes
 
 NOTHING = object()
 TIMEOUT = 60

@@ -37,7 +37,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
-# pylint: disable=too-many-lines,too-many-instance-attributes,too-many-arguments,too-many-positional-arguments
+# pylint: disable=unknown-option-value,too-many-lines,too-many-instance-attributes,too-many-arguments,too-many-positional-arguments
 # pylint: disable=too-many-return-statements,too-few-public-methods
 # pylint: disable=consider-using-f-string  # %-formatting matches the rest of the collection
 

@@ -21,7 +21,7 @@ else:  # run as a script, or imported with tests/simulator on sys.path (see auth
                           _search_terms, _sort)
     from sim_directory import ADMIN_PK, FLOW_IMPLICIT, FLOW_UUIDS, DirectoryArea
 
-# pylint: disable=too-many-arguments,too-many-positional-arguments
+# pylint: disable=unknown-option-value,too-many-arguments,too-many-positional-arguments
 # pylint: disable=consider-using-f-string,use-dict-literal  # %-formatting and dict() match the rest of the collection
 
 PROTOCOLS = ("rdp", "vnc", "ssh")

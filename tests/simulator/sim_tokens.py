@@ -19,7 +19,7 @@ else:  # run as a script, or imported with tests/simulator on sys.path (see auth
                           _matches_search, _search_terms, _sort, fmt_dt, parse_dt, utcnow)
     from sim_directory import ADMIN_PK, ALICE_PK, DirectoryArea
 
-# pylint: disable=too-many-arguments,too-many-positional-arguments,too-many-locals,too-many-branches
+# pylint: disable=unknown-option-value,too-many-arguments,too-many-positional-arguments,too-many-locals,too-many-branches
 # pylint: disable=consider-using-f-string,use-dict-literal  # %-formatting and dict() match the rest of the collection
 
 ALICE_TOKEN = "sim-alice-token"

@@ -4,7 +4,11 @@
 """Unit tests of the HTTP client against a scripted loopback server: URL handling, pagination,
 retries (which methods, which statuses, Retry-After), error mapping, keep-alive, token hygiene."""
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+
+# boilerplate that ansible-test sanity of ansible-core 2.16 requires in these files
+__metaclass__ = type
 
 import json
 import threading
@@ -453,12 +457,42 @@ def test_success_that_is_not_json_names_the_url(server):
     assert "the answer is not JSON" in exc.value.msg and "is url pointing at authentik" in exc.value.msg
 
 
-def test_404_without_json_hints_at_the_base_url(server):
-    server.push(404, raw="<h1>Not Found</h1>")
+def test_404_page_names_the_full_url_and_hints_at_url(server):
+    """A wrong path prefix in url: Django's generic 404 page, not authentik's JSON. The message names the URL
+    requested, prefix included, and says to check url."""
+    server.push(404, raw="<h1>Not Found</h1><p>The requested resource was not found on this server.</p>")
+    cl = AuthentikClient(server.url + "/wrong", TOKEN, retries=0)
     with pytest.raises(AuthentikError) as exc:
-        client(server).get("core/tokens/")
-    assert exc.value.status == 404
-    assert "is url the base URL of an authentik server" in exc.value.msg
+        cl.get("core/tokens/")
+    assert exc.value.status == 404 and exc.value.path == "/api/v3/core/tokens/"
+    assert exc.value.msg == (
+        "GET %s/wrong/api/v3/core/tokens/: HTTP 404: non-JSON answer (text/html): Not Found The requested resource was "
+        "not found on this server.; check url: no authentik API answers under %s/wrong (give authentik's base URL, "
+        "with its path prefix if it is served under one)" % (server.url, server.url))
+    assert server.seen[0]["path"] == "/wrong/api/v3/core/tokens/"
+
+
+def test_404_of_an_object_names_the_full_url_without_the_hint(server):
+    """authentik's own JSON 404 (no such object): the URL, the server's words, no "check url"."""
+    server.push(404, {"detail": "No Token matches the given query."})
+    with pytest.raises(AuthentikError) as exc:
+        client(server).request("DELETE", "core/tokens/gone/")
+    assert exc.value.msg == "DELETE %s/api/v3/core/tokens/gone/: HTTP 404: No Token matches the given query." % server.url
+    assert exc.value.detail == {"detail": "No Token matches the given query."}
+
+
+def test_https_url_on_a_plain_http_server_is_named(server):
+    """https:// against a server without TLS: OpenSSL's wrong version number / record layer failure is named as a
+    plain-HTTP answer with the http:// hint, not as a certificate problem (validate_certs would not help)."""
+    url = server.url.replace("http://", "https://")
+    for validate_certs in (True, False):
+        cl = AuthentikClient(url, TOKEN, retries=0, validate_certs=validate_certs)
+        with pytest.raises(AuthentikError) as exc:
+            cl.get("core/tokens/")
+        msg = exc.value.msg
+        assert msg.startswith("GET /api/v3/core/tokens/: %s/api/v3/ answered in plain HTTP, not TLS (" % url), msg
+        assert msg.endswith("); use http:// in url if the server has no TLS (validate_certs and ca_path do not apply)"), msg
+        assert "validate_certs: false" not in msg and exc.value.sent is False
 
 
 def test_get_or_none_maps_404_to_none_only(server):

@@ -6,7 +6,11 @@ resolution and its request cost, echo fields, immutable and ignored fields, crea
 check mode (no write), diff (secrets masked), bulk selection, secrets inside a dictionary field,
 identity within a parent (scope) and by direct address, protected (authentik-managed) objects."""
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+
+# boilerplate that ansible-test sanity of ansible-core 2.16 requires in these files
+__metaclass__ = type
 
 import copy
 import datetime

@@ -4,7 +4,11 @@
 """core_token against the authentik simulator: create, no-op, update of each field, the PATCH trap,
 check mode with zero writes, diff content, key set/compare/return, delete, and every bad input."""
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+
+# boilerplate that ansible-test sanity of ansible-core 2.16 requires in these files
+__metaclass__ = type
 
 import datetime
 
@@ -225,3 +229,19 @@ def test_wrong_api_token_and_unreachable_server(sim, run_module):
     assert "cannot reach authentik at http://127.0.0.1:9/api/v3/" in r["msg"]
     r = run_module("core_token", connection=False, identifier="t", url=sim.url)
     assert r["msg"] == "token: no API token given; set the token option or AUTHENTIK_TOKEN"
+
+
+def test_diff_leaves_out_expires_while_expiring_is_false(sim, run_module):
+    """authentik keeps (and, for an API token, moves on every write) a date in expires that means nothing while
+    expiring is false: a diff leaves it out; while expiring is true it is shown."""
+    sim.seed_token("noexp", user=ALICE, intent="api", expiring=False, description="before")
+    r = run_module("core_token", diff=True, identifier="noexp", description="after")
+    assert r["changed"] is True
+    assert r["diff"]["before"]["description"] == "before" and r["diff"]["after"]["description"] == "after"
+    assert "expires" not in r["diff"]["before"] and "expires" not in r["diff"]["after"]
+    assert r["token"]["expires"]  # still in the result
+
+    sim.seed_token("withexp", user=ALICE, intent="api", expiring=True, description="before")
+    r = run_module("core_token", diff=True, identifier="withexp", expiring=False)
+    assert "expires" in r["diff"]["before"] and "expires" not in r["diff"]["after"]
+    assert r["diff"]["before"]["expiring"] is True and r["diff"]["after"]["expiring"] is False

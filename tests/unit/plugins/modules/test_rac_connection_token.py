@@ -6,7 +6,11 @@ or pk, no-op rerun, missing token, check and diff mode) and many tokens (bulk re
 their combinations, check mode with zero writes, diff shape, empty filter refused, unknown references,
 pagination), plus the option rules (token_uuid vs filters, state=present needs token_uuid)."""
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+
+# boilerplate that ansible-test sanity of ansible-core 2.16 requires in these files
+__metaclass__ = type
 
 import uuid
 

@@ -4,7 +4,11 @@
 """rac_connection_token_info against the authentik simulator: the compact list, each filter and their
 combinations, all pages, unknown references, and never a write (check mode included)."""
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+
+# boilerplate that ansible-test sanity of ansible-core 2.16 requires in these files
+__metaclass__ = type
 
 import pytest
 

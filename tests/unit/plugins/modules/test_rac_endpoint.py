@@ -6,7 +6,11 @@ rename and move, namesakes on other providers, two namesakes on one provider), r
 pk/UUID references, +1 per name), exactly one write per change, check mode, diff, secrets in settings, delete, and
 bad input (one line naming the option and the value, no write)."""
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+
+# boilerplate that ansible-test sanity of ansible-core 2.16 requires in these files
+__metaclass__ = type
 
 import uuid
 

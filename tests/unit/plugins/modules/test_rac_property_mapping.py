@@ -6,7 +6,11 @@ expression compared without surrounding whitespace, static_settings compared as 
 never in the result, the diff, the invocation, warnings or errors, check mode, delete, authentik's managed mappings
 refused for change and delete (but readable and usable as references), and bad input."""
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+
+# boilerplate that ansible-test sanity of ansible-core 2.16 requires in these files
+__metaclass__ = type
 
 import json
 

@@ -7,7 +7,11 @@ settings compared as a whole, check mode with zero writes, diff content, delete,
 (unknown flow or mapping, bad connection_expiry, a name held by another provider type, missing authorization_flow,
 settings not a dictionary, a name authentik would strip)."""
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+
+# boilerplate that ansible-test sanity of ansible-core 2.16 requires in these files
+__metaclass__ = type
 
 import uuid
 
