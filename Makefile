@@ -11,6 +11,8 @@
 #   make changelog-lint  antsibull-changelog lint (fragments and changelogs/changelog.yaml)
 #   make integration     scripts/integration.sh (the integration targets against the simulator)
 #   make system          pytest tests/system (real ansible-playbook runs against the simulator)
+#                        integration, system and molecule run twice: modules in-process, then normal
+#                        (AUTHENTIK_API_TEST_MODES="in-process normal"; one of them to run one mode)
 #   make molecule        scripts/molecule.sh (molecule scenarios in extensions/molecule/)
 #   make docs            scripts/docs.sh (antsibull-docs lint + the docs site)
 #   make build-check     scripts/build-check.sh (build the collection tarball and check what it packs)
@@ -40,7 +42,7 @@ GATES := venv units sanity lint changelog-lint $(call optional,integration) \
         lint changelog-lint integration system molecule docs build-check test-real demo-clean clean distclean
 
 help:
-	@sed -n '3,23p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,25p' Makefile | sed 's/^# \{0,1\}//'
 
 venv:
 	scripts/venv.sh 3.11 3.13
@@ -79,9 +81,17 @@ changelog-lint: venv
 	$(VENV)/bin/antsibull-changelog lint
 	$(VENV)/bin/antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
 
-# pytest exits 5 when it collected no test: that fails the gate too.
+# pytest exits 5 when it collected no test: that fails the gate too. Once per module execution mode
+# (AUTHENTIK_API_TEST_MODES, default both, as for scripts/integration.sh and scripts/molecule.sh).
 system: venv
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/python -m pytest -p no:cacheprovider -r a tests/system
+	@for mode in $${AUTHENTIK_API_TEST_MODES:-in-process normal}; do \
+	  case $$mode in in-process) on=true ;; normal) on=false ;; \
+	    *) echo "AUTHENTIK_API_TEST_MODES: unknown mode '$$mode' (in-process or normal)" >&2; exit 2 ;; esac; \
+	  echo "=== system tests, $$mode module execution"; t0=$$SECONDS; \
+	  AUTHENTIK_API_IN_PROCESS=$$on PATH="$(CURDIR)/$(VENV)/bin:$$PATH" \
+	    $(VENV)/bin/python -m pytest -p no:cacheprovider -r a tests/system || exit 1; \
+	  echo "=== system tests, $$mode module execution: OK in $$((SECONDS - t0)) s"; \
+	done
 
 # Scripts written elsewhere; each target runs its script when it exists.
 integration molecule docs build-check: venv

@@ -10,8 +10,8 @@ plugins in plugins/action/ are its only callers.
 Every module of the collection has an action plugin of the same name, a subclass of ``InProcessAction``
 that only names its module. When the task runs on the controller (connection ``local``: ``hosts: localhost``,
 ``delegate_to: localhost``), no become, no async, ``requests`` importable here, and the user has not turned it
-off (``AUTHENTIK_API_IN_PROCESS=false`` in the environment or the task's ``environment:``, or the variable
-``authentik_api_in_process: false``), ``_execute_module`` runs the module's file as ``__main__`` in this
+off (the variable ``authentik_api_in_process: false``, or ``AUTHENTIK_API_IN_PROCESS=false`` in the task's
+``environment:`` or the controller's environment, in that order of precedence), ``_execute_module`` runs the module's file as ``__main__`` in this
 process, exactly as the AnsiballZ wrapper runs it in a new Python:
 
 - the module arguments are the task's (module_defaults and the action group already applied by ansible-core)
@@ -165,9 +165,10 @@ class InProcessAction(NormalAction):
         """Why this task cannot run in-process (a short reason), or None when it can."""
         if module_name is not None and module_name.rpartition(".")[2] != self.MODULE:
             return "the action runs another module (%s)" % module_name
-        setting = _switch(environment.get(SWITCH_ENV, os.environ.get(SWITCH_ENV)), SWITCH_ENV)
+        # As for Ansible's own settings, a variable wins over the environment.
+        setting = _switch(self._templar.template(task_vars.get(SWITCH_VAR)), SWITCH_VAR)
         if setting is None:
-            setting = _switch(self._templar.template(task_vars.get(SWITCH_VAR)), SWITCH_VAR)
+            setting = _switch(environment.get(SWITCH_ENV, os.environ.get(SWITCH_ENV)), SWITCH_ENV)
         if setting is False:
             return "turned off (%s / %s)" % (SWITCH_ENV, SWITCH_VAR)
         if self._connection.transport != "local":
