@@ -61,7 +61,6 @@ try:  # ansible-core >= 2.19: the module serialization profiles
     from ansible.module_utils.common.json import Direction, get_module_encoder
 except ImportError:  # ansible-core 2.16 to 2.18
     Direction = get_module_encoder = None
-    from ansible.module_utils.common.json import AnsibleJSONEncoder
 
 # Imported here, once: the strategy loads every task's action plugin class in the controller's main process
 # before it forks the task's worker, so the workers inherit requests and the module_utils already imported
@@ -120,6 +119,8 @@ def _encode_args(module_args):
     params = dict(ANSIBLE_MODULE_ARGS=module_args)
     if get_module_encoder is not None:
         return json.dumps(params, cls=get_module_encoder(PROFILE, Direction.CONTROLLER_TO_MODULE)).encode("utf-8")
+    # ansible-core 2.16 to 2.18 (imported here: newer ones deprecate the name)
+    from ansible.module_utils.common.json import AnsibleJSONEncoder  # pylint: disable=import-outside-toplevel
     return json.dumps(params, cls=AnsibleJSONEncoder, vault_to_text=True).encode("utf-8")
 
 

@@ -144,6 +144,8 @@ def test_a_switch_that_is_not_a_boolean_is_one_clear_error(sim, playbook, where)
 PARITY = """
 - hosts: localhost
   gather_facts: false
+  vars:
+    tok: "{{ lookup('ansible.builtin.env', 'I16_TOKEN') }}"
   module_defaults:
     group/authentik.api.authentik:
       url: "{{ lookup('ansible.builtin.env', 'I16_URL') }}"
@@ -151,26 +153,26 @@ PARITY = """
   tasks:
     - name: create (token from the task's environment)
       authentik.api.core_token: {identifier: i16-parity, user: akadmin, description: one, expiring: false}
-      environment: {AUTHENTIK_TOKEN: "{{ lookup('ansible.builtin.env', 'I16_TOKEN') }}"}
+      environment: {AUTHENTIK_TOKEN: "{{ tok }}"}
       register: create
     - name: update in check mode with diff
-      authentik.api.core_token: {identifier: i16-parity, description: two, token: "{{ lookup('ansible.builtin.env', 'I16_TOKEN') }}"}
+      authentik.api.core_token: {identifier: i16-parity, description: two, token: "{{ tok }}"}
       check_mode: true
       diff: true
       register: check
     - name: set a key, no_log
-      authentik.api.core_token: {identifier: i16-parity, key: i16-secret-key-value, token: "{{ lookup('ansible.builtin.env', 'I16_TOKEN') }}"}
+      authentik.api.core_token: {identifier: i16-parity, key: i16-secret-key-value, token: "{{ tok }}"}
       no_log: true
       register: nolog
     - name: read the key back, diff
-      authentik.api.core_token: {identifier: i16-parity, key: i16-secret-key-value, return_key: true, token: "{{ lookup('ansible.builtin.env', 'I16_TOKEN') }}"}
+      authentik.api.core_token: {identifier: i16-parity, key: i16-secret-key-value, return_key: true, token: "{{ tok }}"}
       diff: true
       register: keyed
     - name: a warning on the first loop item only
       authentik.api.core_token:
         identifier: i16-parity
         validate_certs: "{{ item }}"
-        token: "{{ lookup('ansible.builtin.env', 'I16_TOKEN') }}"
+        token: "{{ tok }}"
       loop: [false, true]
       register: looped
     - name: unknown option
@@ -178,11 +180,11 @@ PARITY = """
       ignore_errors: true
       register: invalid
     - name: bad reference
-      authentik.api.rac_endpoint: {name: i16-parity, provider: no-such-provider, protocol: ssh, host: h, token: "{{ lookup('ansible.builtin.env', 'I16_TOKEN') }}"}
+      authentik.api.rac_endpoint: {name: i16-parity, provider: no-such-provider, protocol: ssh, host: h, token: "{{ tok }}"}
       ignore_errors: true
       register: failed
     - name: delete
-      authentik.api.core_token: {identifier: i16-parity, state: absent, token: "{{ lookup('ansible.builtin.env', 'I16_TOKEN') }}"}
+      authentik.api.core_token: {identifier: i16-parity, state: absent, token: "{{ tok }}"}
       register: delete
     - name: write the results
       ansible.builtin.copy:
