@@ -12,6 +12,8 @@
 #   make changelog-lint  antsibull-changelog lint (fragments and changelogs/changelog.yaml)
 #   make integration     scripts/integration.sh (the integration targets against the simulator) on both venvs
 #   make system          pytest tests/system (real ansible-playbook runs against the simulator)
+#                        integration, system and molecule run twice: modules in-process, then normal
+#                        (AUTHENTIK_API_TEST_MODES="in-process normal"; one of them to run one mode)
 #   make molecule        scripts/molecule.sh (molecule scenarios in extensions/molecule/)
 #   make docs            scripts/docs.sh (antsibull-docs lint + the docs site)
 #   make build-check     scripts/build-check.sh (build the collection tarball and check what it packs)
@@ -46,7 +48,7 @@ GATES := venv units sanity lint changelog-lint $(call optional,integration) \
         install shellcheck
 
 help:
-	@sed -n '3,27p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,28p' Makefile | sed 's/^# \{0,1\}//'
 
 venv:
 	scripts/venv.sh 3.11 3.13
@@ -97,9 +99,17 @@ changelog-lint: venv
 	$(VENV)/bin/antsibull-changelog lint
 	$(VENV)/bin/antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
 
-# pytest exits 5 when it collected no test: that fails the gate too.
+# pytest exits 5 when it collected no test: that fails the gate too. Once per module execution mode
+# (AUTHENTIK_API_TEST_MODES, default both, as for scripts/integration.sh and scripts/molecule.sh).
 system: venv
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/python -m pytest -p no:cacheprovider -r a tests/system
+	@for mode in $${AUTHENTIK_API_TEST_MODES:-in-process normal}; do \
+	  case $$mode in in-process) on=true ;; normal) on=false ;; \
+	    *) echo "AUTHENTIK_API_TEST_MODES: unknown mode '$$mode' (in-process or normal)" >&2; exit 2 ;; esac; \
+	  echo "=== system tests, $$mode module execution"; t0=$$SECONDS; \
+	  AUTHENTIK_API_IN_PROCESS=$$on PATH="$(CURDIR)/$(VENV)/bin:$$PATH" \
+	    $(VENV)/bin/python -m pytest -p no:cacheprovider -r a tests/system || exit 1; \
+	  echo "=== system tests, $$mode module execution: OK in $$((SECONDS - t0)) s"; \
+	done
 
 # The integration targets on the oldest core (.venv, ansible-core 2.16) and on the newest (.venv-3.13).
 integration: venv

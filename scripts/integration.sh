@@ -6,6 +6,7 @@
 # tests/integration/integration_config.yml, written into ansible-test's copy of the collection.
 #
 #   scripts/integration.sh [VENV] [TARGET...]      (VENV defaults to .venv)
+#   AUTHENTIK_API_TEST_MODES="in-process normal"    (the default; one pass per mode, see below)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=${1:-.venv}; shift || true
@@ -13,13 +14,28 @@ PYTHON=$venv/bin/python
 export PYTHON
 # shellcheck source=scripts/sim-env.sh
 source scripts/sim-env.sh
+# AUTHENTIK_API_TEST_MODES: how the modules run, one pass over the targets per mode (default: both):
+#   in-process  the collection's action plugins run the modules inside the controller (the default for users)
+#   normal      authentik_api_in_process: false, Ansible's normal module execution (AnsiballZ, a Python per task)
+read -r -a modes <<<"${AUTHENTIK_API_TEST_MODES:-in-process normal}"
 cfg=$(mktemp)
-# authentik_simulator: false skips the checks that need the simulator (request counts, seeding through /_sim/);
-# authentik_server_ctl makes RAC connection tokens on the real test server through its ORM.
-printf 'authentik_url: %s\nauthentik_token: %s\nauthentik_simulator: %s\nauthentik_server_ctl: %s\n' \
-  "$AUTHENTIK_URL" "$AUTHENTIK_TOKEN" "$([ "$SIM_MODE" = simulator ] && echo true || echo false)" \
-  "${AUTHENTIK_TEST_SERVER:-}" > "$cfg"
-AT_INTEGRATION_CONFIG=$cfg scripts/ansible-test.sh "$venv" integration "$@"
-rc=$?
+rc=0
+for mode in "${modes[@]}"; do
+  case $mode in
+    in-process) in_process=true ;;
+    normal) in_process=false ;;
+    *) echo "integration.sh: AUTHENTIK_API_TEST_MODES: unknown mode '$mode' (in-process or normal)" >&2; rm -f "$cfg"; exit 2 ;;
+  esac
+  # authentik_simulator: false skips the checks that need the simulator (request counts, seeding through /_sim/);
+  # authentik_server_ctl makes RAC connection tokens on the real test server through its ORM.
+  printf 'authentik_url: %s\nauthentik_token: %s\nauthentik_simulator: %s\nauthentik_server_ctl: %s\nauthentik_api_in_process: %s\n' \
+    "$AUTHENTIK_URL" "$AUTHENTIK_TOKEN" "$([ "$SIM_MODE" = simulator ] && echo true || echo false)" \
+    "${AUTHENTIK_TEST_SERVER:-}" "$in_process" > "$cfg"
+  t0=$SECONDS
+  echo "=== integration targets, $mode module execution"
+  AT_INTEGRATION_CONFIG=$cfg scripts/ansible-test.sh "$venv" integration "$@" || rc=$?
+  echo "=== integration targets, $mode module execution: $([ $rc = 0 ] && echo OK || echo FAILED) in $((SECONDS - t0)) s"
+  [ $rc = 0 ] || break
+done
 rm -f "$cfg"
 exit $rc

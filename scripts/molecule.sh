@@ -6,6 +6,7 @@
 #   scripts/molecule.sh [VENV] [MOLECULE TEST ARGS...]
 #       VENV defaults to .venv; without ARGS every scenario runs (`molecule test -s NAME` each), e.g.
 #       scripts/molecule.sh .venv -s default
+#   AUTHENTIK_API_TEST_MODES="in-process normal"   (the default: each scenario once per mode, see below)
 #
 # No Docker: molecule's built-in `default` driver runs every playbook on localhost with a local connection.
 # molecule finds the scenarios itself when it runs in the collection's root (it sees galaxy.yml and then looks
@@ -29,12 +30,27 @@ export ANSIBLE_NOCOLOR=${ANSIBLE_NOCOLOR:-1} ANSIBLE_FORCE_COLOR=0 ANSIBLE_RETRY
 # molecule keeps its state and inventory under MOLECULE_EPHEMERAL_DIRECTORY (else ~/.cache/.../molecule.*):
 # give each scenario a fresh throw-away one, so that runs, scenarios and clean copies of the tree never
 # share state (a stale "converged" state would make molecule skip steps).
+# AUTHENTIK_API_TEST_MODES: one `molecule test` per mode (default: both): in-process (the collection's action
+# plugins run the modules inside the controller) and normal (AUTHENTIK_API_IN_PROCESS=false: Ansible's normal
+# module execution, a Python per task).
+read -r -a modes <<<"${AUTHENTIK_API_TEST_MODES:-in-process normal}"
 rc=0
 run() {
-  local eph
-  eph=$(mktemp -d)
-  MOLECULE_EPHEMERAL_DIRECTORY=$eph molecule test "$@" || rc=$?
-  rm -rf "$eph"
+  local eph mode in_process t0
+  for mode in "${modes[@]}"; do
+    case $mode in
+      in-process) in_process=true ;;
+      normal) in_process=false ;;
+      *) echo "molecule.sh: AUTHENTIK_API_TEST_MODES: unknown mode '$mode' (in-process or normal)" >&2; rc=2; return ;;
+    esac
+    eph=$(mktemp -d)
+    t0=$SECONDS
+    echo "=== molecule test $*, $mode module execution"
+    AUTHENTIK_API_IN_PROCESS=$in_process MOLECULE_EPHEMERAL_DIRECTORY=$eph molecule test "$@" || rc=$?
+    echo "=== molecule test $*, $mode module execution: $([ $rc = 0 ] && echo OK || echo FAILED) in $((SECONDS - t0)) s"
+    rm -rf "$eph"
+    [ "$rc" -eq 0 ] || return
+  done
 }
 if [ $# -gt 0 ]; then
   run "$@"
