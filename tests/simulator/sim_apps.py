@@ -348,6 +348,8 @@ class AppsArea(RacArea):
                 if not providers and not (instance is not None and instance["managed"]):
                     fields.errors["providers"] = ["This list may not be empty."]
         fields.json_object("config")
+        if "config" not in body and not partial:
+            fields.errors["config"] = ["This field is required."]
         if "service_connection" in body and body["service_connection"] is not None:
             fields.errors["service_connection"] = ['Invalid pk "%s" - object does not exist.' % body["service_connection"]]
         self._check_request(req, "PatchedOutpostRequest" if partial else "OutpostRequest", fields, ignore=("service_connection",))
