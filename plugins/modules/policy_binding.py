@@ -14,7 +14,7 @@ short_description: Manage authentik policy bindings (which group, user or policy
 version_added: 1.0.0
 description:
   - Create, update and delete authentik policy bindings (C(/api/v3/policies/bindings/)). A binding attaches a group, a
-    user or a policy to a target (an application, a RAC endpoint or a flow): for an application, a user may open it
+    user or a policy to a target (an application, a RAC endpoint or a flow). For an application, a user may open it
     when the bindings pass (see O(authentik.api.application#module:policy_engine_mode)); a RAC endpoint's bindings
     decide who sees that endpoint.
   - B(Identity.) A binding is identified by its target (exactly one of O(application), O(rac_endpoint), O(flow)) and

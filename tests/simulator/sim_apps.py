@@ -155,8 +155,9 @@ class AppsArea(RacArea):
     def _generic_provider(self, pk):
         if pk in self.providers:
             full = self._provider_obj(self.providers[pk])
-            out = dict((k, full[k]) for k in ("pk", "name", "authentication_flow", "authorization_flow", "property_mappings",
-                                             "component", "verbose_name", "verbose_name_plural", "meta_model_name"))
+            keys = ("pk", "name", "authentication_flow", "authorization_flow", "property_mappings", "component", "verbose_name",
+                    "verbose_name_plural", "meta_model_name")
+            out = dict((k, full[k]) for k in keys)
         else:  # a provider of another type, known by its name only
             out = {"pk": pk, "name": self.foreign_providers[pk], "authentication_flow": None, "authorization_flow": None,
                    "property_mappings": [], "component": "ak-provider-proxy-form", "verbose_name": "Proxy Provider",
