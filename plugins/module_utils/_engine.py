@@ -144,7 +144,7 @@ class Kind:
             out = []
             for item in value:
                 try:
-                    item = parse_uuid(item)
+                    item = item if isinstance(item, Predicted) else parse_uuid(item)
                 except (ValueError, TypeError, AttributeError):
                     raise ValueError("%r is not a UUID" % (item,))
                 if item not in out:
@@ -585,6 +585,8 @@ def find(module, res, ident, scope=None):
     if res.lookup_filter is None:
         return client.get_or_none(client.item_path(res.path, ident))
     scope = scope or {}
+    if any(predicted(value) for value in scope.values()):
+        return None  # its parent does not exist yet (check mode): neither does the object
     params = dict(res.list_params)
     for name, value in scope.items():
         params[res.fields[name].filter or name] = value
