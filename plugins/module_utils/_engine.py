@@ -509,7 +509,8 @@ class Resource:
 
     def __init__(self, name, path, key, lookup, fields, echo=(), create_defaults=None, required_on_create=(),
                  conflict=None, absent_message=None, secret=None, filters=None, what=None, ident=None, ordering=None,
-                 summary=None, scope=(), address=None, list_params=None, protect=None, match=(), sequence=None):
+                 summary=None, scope=(), address=None, list_params=None, protect=None, match=(), sequence=None,
+                 update_method="PATCH"):
         self.name = name
         self.plural = name + "s"
         self.summary = summary or (lambda obj: obj)
@@ -533,6 +534,7 @@ class Resource:
         self.protect = protect
         self.match = tuple(match)
         self.sequence = sequence
+        self.update_method = update_method  # PUT where the server refuses PATCH (policy bindings answer 405)
 
     def item_path(self, client, obj):
         return client.item_path(self.path, obj[self.key])
@@ -811,7 +813,7 @@ def ensure(module, res):
                 after = dict(current)
                 after.update(body)
             else:
-                after = module.client.request("PATCH", res.item_path(module.client, current), body=body, idempotent=True)
+                after = module.client.request(res.update_method, res.item_path(module.client, current), body=body, idempotent=True)
 
     secret_before, secret_after, secret_changed = _ensure_secret(module, res, None if created else current, after)
     changed = changed or secret_changed

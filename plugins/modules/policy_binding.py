@@ -174,6 +174,9 @@ BINDING = Resource(
     lookup=(None, None, None),
     match=("application", "rac_provider", "rac_endpoint", "flow", "group", "user", "policy"),
     sequence="order",
+    # authentik 2025.12.4 answered PATCH of a binding with 405: an update is a PUT of every writable field.
+    update_method="PUT",
+    echo=("target", "group", "user", "policy", "order", "enabled", "negate", "timeout", "failure_result"),
     fields=dict(
         application=Field(kind=Kind.UUID, ref=APPLICATION, api="target", filter="target"),
         rac_provider=Field(kind=Kind.INT, ref=RAC_PROVIDER, api=False),
