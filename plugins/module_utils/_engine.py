@@ -108,6 +108,7 @@ class Kind:
     BOOL = "bool"
     UUID = "uuid"
     UUID_SET = "uuid_set"
+    INT_SET = "int_set"
     DATETIME = "datetime"
     DURATION = "duration"
     DICT = "dict"
@@ -118,6 +119,7 @@ class Kind:
         TEXT: "a string",
         UUID: "a UUID",
         UUID_SET: "a list of UUIDs",
+        INT_SET: "a list of integers",
         DATETIME: "an ISO 8601 date-time such as 2026-12-31T23:59:00Z",
         DURATION: "a duration in authentik's format such as hours=1;minutes=30 (units: %s)" % ", ".join(DURATION_UNITS),
         DICT: "a dictionary",
@@ -126,8 +128,8 @@ class Kind:
     @classmethod
     def to_api(cls, kind, value):
         """The value to send, from the user's (already resolved) value. ValueError when invalid."""
-        if value is None:
-            return None
+        if value is None or isinstance(value, Predicted):
+            return value
         if kind == cls.INT:
             if isinstance(value, bool):
                 raise ValueError("a boolean is not an integer")
@@ -140,9 +142,21 @@ class Kind:
             out = []
             for item in value:
                 try:
-                    item = parse_uuid(item)
+                    item = item if isinstance(item, Predicted) else parse_uuid(item)
                 except (ValueError, TypeError, AttributeError):
                     raise ValueError("%r is not a UUID" % (item,))
+                if item not in out:
+                    out.append(item)
+            return out
+        if kind == cls.INT_SET:
+            if isinstance(value, (str, dict)):
+                raise ValueError("not a list")
+            out = []
+            for item in value:
+                if not isinstance(item, Predicted):
+                    if isinstance(item, bool) or not str(item).strip().lstrip("-").isdigit():
+                        raise ValueError("%r is not an integer" % (item,))
+                    item = int(item)
                 if item not in out:
                     out.append(item)
             return out
@@ -170,7 +184,9 @@ class Kind:
             if kind == cls.UUID:
                 return parse_uuid(value)
             if kind == cls.UUID_SET:
-                return frozenset(parse_uuid(v) for v in value)
+                return frozenset(v if isinstance(v, Predicted) else parse_uuid(v) for v in value)
+            if kind == cls.INT_SET:
+                return frozenset(v if isinstance(v, Predicted) else int(v) for v in value)
             if kind == cls.DATETIME:
                 return parse_datetime(value)
             if kind == cls.DURATION:
@@ -184,6 +200,22 @@ class Kind:
         return value
 
 
+class Predicted(str):
+    """In check mode, the stand-in for an object that a name refers to but that does not exist yet (an earlier task
+    of the play creates it when the play really runs): shown as ``<known after apply: WHAT 'NAME'>``, equal to no
+    current value (so the reference counts as a change), never sent (check mode sends nothing)."""
+
+    def __new__(cls, what, value):
+        return super(Predicted, cls).__new__(cls, "<known after apply: %s %r>" % (what, value))
+
+
+def predicted(value):
+    """Whether ``value`` (or an item of it) is a ``Predicted`` stand-in."""
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(isinstance(item, Predicted) for item in value)
+    return isinstance(value, Predicted)
+
+
 class Ref:
     """A reference to another authentik object, given by its primary key or by a name.
 
@@ -194,6 +226,10 @@ class Ref:
     ignores), or maps each filter to its field, ``scope`` maps query parameters
     to fields already resolved (an endpoint name within its provider), ``params`` are fixed query
     parameters, ``label(obj)`` describes a candidate in an ambiguity message.
+
+    In check mode a name that matches nothing is not an error: the object may be created by an earlier task of the
+    same play, which check mode did not really run. The reference becomes a ``Predicted`` value and a warning says so
+    (outside check mode it stays an error). A reference scoped to a predicted object is predicted too, unrequested.
     """
 
     def __init__(self, what, path, by=(), pk="pk", pk_kind=Kind.UUID, direct=False, exact=None, scope=None,
@@ -229,8 +265,20 @@ class Ref:
         scope = dict((param, resolved.get(field)) for param, field in self.scope.items() if resolved.get(field) is not None)
         key = (self.path, value, tuple(sorted(scope.items())))
         if key not in cache:
-            cache[key] = self._lookup(module, option, value, scope)
+            if any(isinstance(v, Predicted) for v in scope.values()):
+                cache[key] = self._predict(module, option, value)
+            else:
+                try:
+                    cache[key] = self._lookup(module, option, value, scope)
+                except _NotFound as exc:
+                    if not module.check_mode:
+                        raise AuthentikError(str(exc), sent=False)
+                    cache[key] = self._predict(module, option, value)
         return cache[key]
+
+    def _predict(self, module, option, value):
+        module.warn("%s: %r does not exist yet; assuming it is created earlier in this play (check mode)" % (option, value))
+        return Predicted(self.what, value)
 
     def _lookup(self, module, option, value, scope):
         client = module.client
@@ -243,7 +291,7 @@ class Ref:
             params = dict(self.params)
             params.update(scope)
             params[name] = value
-            params["page_size"] = 20
+            params.setdefault("page_size", 20)
             try:
                 found = client.get(self.path, params=params).get("results", [])
             except AuthentikError as exc:
@@ -264,7 +312,11 @@ class Ref:
                     "" if not self.scope or scope else " or narrow it with %s" % ", ".join(sorted(set(self.scope.values())))),
                     sent=False)
         where = " in %s" % ", ".join("%s %s" % kv for kv in sorted(scope.items())) if scope else ""
-        raise AuthentikError("%s: no %s %r found%s" % (option, self.what, value, where), sent=False)
+        raise _NotFound("%s: no %s %r found%s" % (option, self.what, value, where))
+
+
+class _NotFound(Exception):
+    """A name reference that matched nothing (an error, except in check mode: see ``Ref``)."""
 
 
 class Field:
@@ -282,10 +334,21 @@ class Field:
     like the rest, never shown in a diff, the result or a message (see ``mask_secrets``). ``diff_hidden(obj)``:
     True when the field's value means nothing for that object (a token's ``expires`` while ``expiring`` is
     false), which then leaves it out of that side of a diff.
+
+    ``mode`` names the option (``replace``, ``add`` or ``remove``) that says what a set field's list means: the
+    whole set, items to add to the current ones, or items to take away (a play adds its provider to a shared
+    outpost without knowing the others). ``merge``: a dictionary field compared only on the keys given and sent
+    merged into the current dictionary (the server's defaults stay). ``claim`` = ``(attribute, what)``: the
+    referenced object names its one owner in ``attribute`` (a provider's ``assigned_application_slug``); when the
+    field changes to an object owned by another, the change is refused naming that owner (one GET of the referenced
+    object, only for a change). ``api``: the API field this option sets when it is not the option's own name
+    (``application``, ``rac_endpoint`` and ``flow`` all set a binding's ``target``); False for an option that only
+    helps to resolve another (``rac_provider`` narrows ``rac_endpoint``).
     """
 
     def __init__(self, kind=Kind.RAW, ref=None, many=False, nullable=False, pattern=None, max_length=None,
-                 immutable=None, ignore=None, filter=None, check=None, secret_keys=None, diff_hidden=None):
+                 immutable=None, ignore=None, filter=None, check=None, secret_keys=None, diff_hidden=None, mode=None,
+                 merge=False, claim=None, api=None):
         self.kind = kind
         self.ref = ref
         self.many = many
@@ -298,6 +361,10 @@ class Field:
         self.check = check
         self.secret_keys = secret_keys
         self.diff_hidden = diff_hidden
+        self.mode = mode
+        self.merge = merge
+        self.claim = claim
+        self.api = api
 
     def resolve(self, module, option, value, resolved):
         """The API value for the user's ``value`` (references resolved, format checked)."""
@@ -320,13 +387,31 @@ class Field:
         except (ValueError, TypeError, AttributeError) as exc:
             raise AuthentikError("%s: %s is not %s (%s)" % (option, self.show(value), Kind.HINTS.get(self.kind, "valid"), exc),
                                  sent=False)
-        problem = self.check(value) if self.check is not None and value is not None else None
+        problem = self.check(value) if self.check is not None and value is not None and not predicted(value) else None
         if problem:
             raise AuthentikError("%s: %s %s" % (option, self.show(value), problem), sent=False)
         return value
 
     def same(self, current, desired):
+        if self.merge and isinstance(desired, dict):
+            current = current if isinstance(current, dict) else {}
+            return all(key in current and current[key] == value for key, value in desired.items())
         return Kind.canon(self.kind, current) == Kind.canon(self.kind, desired)
+
+    def apply_mode(self, module, current, value):
+        """The whole set (or dictionary) to compare and send, from the user's value and the current one."""
+        if self.merge and isinstance(value, dict):
+            out = dict(current) if isinstance(current, dict) else {}
+            out.update(value)
+            return out
+        mode = module.params.get(self.mode) if self.mode else None
+        if mode in (None, "replace"):
+            return value
+        have = list(current or [])
+        given = [item for item in value if not predicted(item)] + [item for item in value if predicted(item)]
+        if mode == "add":
+            return have + [item for item in given if Kind.canon(self.kind, [item]) - Kind.canon(self.kind, have)]
+        return [item for item in have if not Kind.canon(self.kind, [item]) & Kind.canon(self.kind, given)]
 
     def show(self, value):
         """The value as a message shows it: ``repr``, cut when long, secrets masked (only the type of a
@@ -414,11 +499,19 @@ class Resource:
     option holding the object's ``key`` (a UUID) that addresses it directly; the lookup option and the scope
     fields are then ordinary fields (rename, move to another parent), and a missing object is an error.
     ``list_params``: fixed query parameters of every lookup (``superuser_full_list``).
-    ``protect(obj)``: why the object must not be changed or deleted (objects authentik ships), or None."""
+    ``protect(obj)``: why the object must not be changed or deleted (objects authentik ships), or None.
+
+    Identity by several options (a policy binding: its target and the group, user or policy it binds): ``match``
+    names those options (``lookup`` is then ``(None, None, None)``). Each sets the API field ``Field.api`` (or its
+    own name); an API field that no given option sets must be null. The objects are listed with the ``filter`` of
+    each given option (all pages) and the rest is compared locally. ``sequence``: an integer field that a new object
+    gets, when the option is not given, as one more than the highest among the objects listed with the same
+    filters (a binding's ``order`` among the bindings of its target), 0 when there are none."""
 
     def __init__(self, name, path, key, lookup, fields, echo=(), create_defaults=None, required_on_create=(),
                  conflict=None, absent_message=None, secret=None, filters=None, what=None, ident=None, ordering=None,
-                 summary=None, scope=(), address=None, list_params=None, protect=None):
+                 summary=None, scope=(), address=None, list_params=None, protect=None, match=(), sequence=None,
+                 update_method="PATCH"):
         self.name = name
         self.plural = name + "s"
         self.summary = summary or (lambda obj: obj)
@@ -440,18 +533,28 @@ class Resource:
         self.address = address
         self.list_params = list_params or {}
         self.protect = protect
+        self.match = tuple(match)
+        self.sequence = sequence
+        self.update_method = update_method  # PUT where the server refuses PATCH (policy bindings answer 405)
 
     def item_path(self, client, obj):
         return client.item_path(self.path, obj[self.key])
+
+    def field_for(self, api):
+        """The Field that sets the API field ``api`` (an empty Field when none does)."""
+        for name, field in self.fields.items():
+            if (field.api or name) == api:
+                return field
+        return Field()
 
     def view(self, obj, before=None):
         """The part of an object shown in a diff: its key, its identity and its writable fields, secrets
         masked (``before``: the object it replaces, to mark changed secrets; see ``mask_secrets``)."""
         if not obj:
             return {}
-        names = [self.key, self.lookup_field] + [name for name, field in self.fields.items()
-                                                 if name not in (self.key, self.lookup_field)
-                                                 and not (field.diff_hidden is not None and field.diff_hidden(obj))]
+        apis = [name if field.api is None else field.api for name, field in self.fields.items()
+                if field.api is not False and not (field.diff_hidden is not None and field.diff_hidden(obj))]
+        names = [self.key, self.lookup_field] + [name for name in apis if name not in (self.key, self.lookup_field)]
         return self.masked(dict((name, obj.get(name)) for name in names if name in obj), before)
 
     def masked(self, obj, before=None):
@@ -480,10 +583,14 @@ def find(module, res, ident, scope=None):
     """The current object named ``ident`` (already validated) within ``scope`` (resolved scope fields), or None.
     One request. Several objects of that name (possible where names are unique only by convention) are an
     error listing their keys: the engine never picks one at random."""
+    if res.match:
+        return _find_match(module, res, ident, scope or {})
     client = module.client
     if res.lookup_filter is None:
         return client.get_or_none(client.item_path(res.path, ident))
     scope = scope or {}
+    if any(predicted(value) for value in scope.values()):
+        return None  # its parent does not exist yet (check mode): neither does the object
     params = dict(res.list_params)
     for name, value in scope.items():
         params[res.fields[name].filter or name] = value
@@ -505,6 +612,54 @@ def find(module, res, ident, scope=None):
             res.lookup_option, len(found), res.what, where, ident, "UUIDs" if all(is_uuid(k) for k in keys) else res.key,
             ", ".join(keys), hint), sent=False)
     return found[0] if found else None
+
+
+def _match_ident(module, res):
+    """The API values that identify a ``match`` resource (``{api field: value or None}``) and the options resolved."""
+    resolved = {}
+    for name in res.match:
+        if module.params.get(name) is not None:
+            resolved[name] = res.fields[name].resolve(module, name, module.params[name], resolved)
+    ident = {}
+    for name in res.match:
+        api = res.fields[name].api
+        if api is not False:
+            api = api or name
+            if ident.get(api) is None:
+                ident[api] = resolved.get(name)
+    return ident, resolved
+
+
+def _find_match(module, res, ident, resolved):
+    """The object whose API fields equal ``ident``, listed with the filters of the given options (all pages); also
+    keeps the highest ``sequence`` value among the listed objects on the module (see ``Resource.sequence``)."""
+    module._authentik_sequence = -1
+    if any(predicted(value) for value in ident.values()):
+        return None  # its target does not exist yet (check mode): neither does the object
+    params = dict(res.list_params)
+    filtered = set()
+    for name, value in resolved.items():
+        field = res.fields[name]
+        if field.filter and field.api is not False:
+            params[field.filter] = value
+            filtered.add(field.api or name)
+    try:
+        listed = module.client.list(res.path, params=params)
+    except AuthentikError as exc:
+        raise _refused_filter(module, exc, dict((name, res.fields[name]) for name in resolved)) or exc
+    if res.sequence:
+        module._authentik_sequence = max([obj.get(res.sequence) for obj in listed if isinstance(obj.get(res.sequence), int)] + [-1])
+    found = [obj for obj in listed if all(obj.get(api) == value for api, value in ident.items() if api not in filtered)]
+    if len(found) > 1:
+        raise AuthentikError("%s: %d %ss match %s (%s); authentik should not allow that, resolve it by hand" % (
+            "/".join(name for name in res.match if module.params.get(name) is not None), len(found), res.what,
+            _describe(module, res), ", ".join(str(obj.get(res.key)) for obj in found)), sent=False)
+    return found[0] if found else None
+
+
+def _describe(module, res):
+    """The identity of a ``match`` resource as the user gave it, for messages."""
+    return ", ".join("%s %r" % (name, module.params[name]) for name in res.match if module.params.get(name) is not None)
 
 
 def _refused_filter(module, exc, fields):
@@ -539,6 +694,9 @@ def locate(module, res):
     the lookup option within the scope fields (each resolved first: a name costs one request): ``ident``
     is the validated identity, ``scope`` the resolved scope fields, ``current`` the object or None."""
     params = module.params
+    if res.match:
+        ident, resolved = _match_ident(module, res)
+        return ident, resolved, _find_match(module, res, ident, resolved)
     if res.address is not None and params.get(res.address[0]) is not None:
         option, field = res.address
         key = field.resolve(module, option, params[option], {})
@@ -605,20 +763,31 @@ def ensure(module, res):
         raise AuthentikError(res.absent_message % {"value": ident}, sent=False)
 
     # Addressed directly, the identity and the scope are fields like the others (rename, move).
-    fields = res.fields if addressed else dict((k, f) for k, f in res.fields.items() if k != res.lookup_field)
+    fields = res.fields if addressed else dict((k, f) for k, f in res.fields.items()
+                                               if k != res.lookup_field and k not in res.match)
     desired = resolve_options(module, fields, params, current)
-    if not addressed:
+    for name, field in fields.items():
+        if name in desired and (field.mode or field.merge):
+            desired[name] = field.apply_mode(module, (current or {}).get(name), desired[name])
+        if name in desired and field.api:  # an option named unlike its API field (policy_timeout sets timeout)
+            desired[field.api] = desired.pop(name)
+    if not addressed and not res.match:
         desired[res.lookup_field] = ident
     changed = False
     created = False
     if current is None:
         body = dict(res.create_defaults)
         body.update(desired)
+        if res.match:
+            body.update(ident)
+            if res.sequence and body.get(res.sequence) is None:
+                body[res.sequence] = getattr(module, "_authentik_sequence", -1) + 1
         _drop_ignored(module, res, body, body)
         missing = [name for name in res.required_on_create if body.get(name) is None]
         if missing:
-            raise AuthentikError("%s: required to create %s %r, which does not exist yet"
-                                 % (", ".join(missing), res.what, ident), sent=False)
+            raise AuthentikError("%s: required to create %s %s, which does not exist yet"
+                                 % (", ".join(missing), res.what, _describe(module, res) if res.match else repr(ident)), sent=False)
+        _refuse_claimed(module, res, None, body)
         if module.check_mode:
             after, how = body, "created"
         else:
@@ -632,8 +801,9 @@ def ensure(module, res):
         merged.update(desired)
         _drop_ignored(module, res, desired, merged)
         changes = dict((name, value) for name, value in desired.items()
-                       if not res.fields.get(name, Field()).same(current.get(name), value))
+                       if not res.field_for(name).same(current.get(name), value))
         _refuse_immutable(res, current, changes)
+        _refuse_claimed(module, res, current, changes)
         after = current
         if changes:
             _refuse_protected(res, current, "change")
@@ -645,7 +815,7 @@ def ensure(module, res):
                 after = dict(current)
                 after.update(body)
             else:
-                after = module.client.request("PATCH", res.item_path(module.client, current), body=body, idempotent=True)
+                after = module.client.request(res.update_method, res.item_path(module.client, current), body=body, idempotent=True)
 
     secret_before, secret_after, secret_changed = _ensure_secret(module, res, None if created else current, after)
     changed = changed or secret_changed
@@ -684,10 +854,25 @@ def _drop_ignored(module, res, desired, merged):
 
 def _refuse_immutable(res, current, changes):
     for name in list(changes):
-        field = res.fields.get(name)
-        if field is not None and field.immutable:
+        field = res.field_for(name)
+        if field.immutable:
             raise AuthentikError(field.immutable % {"option": name, "current": current.get(name), "value": changes[name],
                                                     "ident": current.get(res.lookup_field)}, sent=False)
+
+
+def _refuse_claimed(module, res, current, changes):
+    """Refuse to point a ``claim`` field at an object that already belongs to another owner (see ``Field``)."""
+    own = (current or {}).get(res.lookup_field, module.params.get(res.lookup_option))
+    for name, value in changes.items():
+        field = res.field_for(name)
+        if not field.claim or value is None or predicted(value):
+            continue
+        attr, what = field.claim
+        target = module.client.get_or_none(module.client.item_path(field.ref.path, value))
+        owner = (target or {}).get(attr)
+        if owner and owner != own:
+            raise AuthentikError("%s: %s %r already belongs to %s %r (authentik allows one); detach it there first" % (
+                name, field.ref.what, module.params.get(name), what, owner), sent=False)
 
 
 def _create(module, res, ident, body, scope=None):

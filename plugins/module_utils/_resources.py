@@ -49,6 +49,22 @@ RAC_PROPERTY_MAPPING = Ref("RAC property mapping", "propertymappings/provider/ra
                            order=lambda v: ("managed", "name") if "/" in v else ("name", "managed"),
                            label=lambda m: "%s (%s)" % (m.get("name"), m.get("pk")))
 
+# Any provider type (RAC, proxy, OAuth2, ...). /providers/all/ has no name filter; ?search= matches names (and
+# application names) by substring, and the engine keeps the exact name.
+PROVIDER = Ref("provider", "providers/all/", by=("search",), pk_kind=Kind.INT, exact="name", params={"page_size": 100},
+               label=lambda p: "%s (%s, %s)" % (p.get("name"), p.get("pk"), p.get("verbose_name")))
+
+APPLICATION = Ref("application", "core/applications/", direct=True, pk_kind=Kind.UUID)
+
+GROUP = Ref("group", "core/groups/", by=("name",), pk_kind=Kind.UUID, exact="name", params={"include_users": "false"},
+            label=lambda g: "%s (%s)" % (g.get("name"), g.get("pk")))
+
+POLICY = Ref("policy", "policies/all/", by=("search",), pk_kind=Kind.UUID, exact="name", params={"page_size": 100},
+             label=lambda p: "%s (%s)" % (p.get("name"), p.get("pk")))
+
+SERVICE_CONNECTION = Ref("outpost service connection", "outposts/service_connections/all/", by=("name",), pk_kind=Kind.UUID,
+                         exact="name", label=lambda c: "%s (%s)" % (c.get("name"), c.get("pk")))
+
 CONNECTION_TOKEN_FILTERS = dict(
     provider=Field(kind=Kind.INT, ref=RAC_PROVIDER, filter="provider"),
     endpoint=Field(kind=Kind.UUID, ref=RAC_ENDPOINT, filter="endpoint"),

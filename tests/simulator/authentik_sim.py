@@ -43,13 +43,13 @@ if __package__:
     from .sim_core import DEFAULT_ADMIN_TOKEN, load_models, models_import_seconds
     from .sim_directory import (ADMIN_PK, ALICE_PK, BOB_PK, FLOW_AUTHENTICATION, FLOW_EXPLICIT, FLOW_IMPLICIT, FLOW_UUIDS, MAPPING_RDP_DEFAULT,
                                 MAPPING_RDP_HIGH_FIDELITY, MAPPING_SSH_DEFAULT, MAPPING_UUIDS)
-    from .sim_rac import RacArea
+    from .sim_apps import AppsArea
     from .sim_tokens import ADMIN_TOKEN_IDENTIFIER, ALICE_TOKEN, ALICE_TOKEN_IDENTIFIER, TokensArea
 else:  # run as a script, or imported as a top-level module with tests/simulator on sys.path
     from sim_core import DEFAULT_ADMIN_TOKEN, load_models, models_import_seconds
     from sim_directory import (ADMIN_PK, ALICE_PK, BOB_PK, FLOW_AUTHENTICATION, FLOW_EXPLICIT, FLOW_IMPLICIT, FLOW_UUIDS, MAPPING_RDP_DEFAULT,
                                MAPPING_RDP_HIGH_FIDELITY, MAPPING_SSH_DEFAULT, MAPPING_UUIDS)
-    from sim_rac import RacArea
+    from sim_apps import AppsArea
     from sim_tokens import ADMIN_TOKEN_IDENTIFIER, ALICE_TOKEN, ALICE_TOKEN_IDENTIFIER, TokensArea
 
 # pylint: disable=consider-using-f-string  # %-formatting matches the rest of the collection
@@ -62,7 +62,7 @@ __all__ = (
 )
 
 
-class AuthentikSimulator(TokensArea, RacArea):
+class AuthentikSimulator(TokensArea, AppsArea):
     """An authentik 2025.12 API server in a background thread: the core with every API area (see the module
     docstring; the arguments are those of ``SimulatorCore``). A new area is one more base class here."""
 

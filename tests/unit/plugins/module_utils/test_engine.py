@@ -849,3 +849,38 @@ def test_protected_objects_are_read_but_never_changed_or_deleted():
     seed(api, name="mine", note="x", managed=None)
     assert ensure(FakeModule(api, name="mine", note="y"), PROTECTED)["changed"] is True
     assert ensure(FakeModule(api, name="mine", state="absent"), PROTECTED)["changed"] is True
+
+
+# --------------------------------------------------------------------------------------------
+# Check mode across a whole setup: a name that resolves to nothing is a prediction, not a failure
+# --------------------------------------------------------------------------------------------
+
+def test_missing_name_is_predicted_in_check_mode_only():
+    api = FakeApi(check_mode=True)
+    module = FakeModule(api)
+    value = USER.resolve(module, "owner", "carol", {})
+    assert isinstance(value, engine.Predicted) and value == "<known after apply: user 'carol'>"
+    assert module.warnings == ["owner: 'carol' does not exist yet; assuming it is created earlier in this play (check mode)"]
+    assert engine.Kind.to_api(Kind.INT, value) is value  # never converted, never equal to a current value
+    assert not Field(kind=Kind.INT).same(3, value)
+    scoped = Ref("endpoint", "eps/", by=("name",), scope={"parent": "parent"})
+    assert isinstance(scoped.resolve(module, "endpoint", "dc01", {"parent": value}), engine.Predicted)
+    assert [c for c in api.calls if c[1].startswith("eps/")] == []  # scoped to a predicted parent: no request
+    real = FakeModule(FakeApi())
+    with pytest.raises(AuthentikError) as exc:
+        USER.resolve(real, "owner", "carol", {})
+    assert str(exc.value.msg) == "owner: no user 'carol' found" and real.warnings == []
+
+
+def test_set_modes_and_merged_dicts():
+    module = FakeModule(FakeApi(), mode="add")
+    field = Field(kind=Kind.INT_SET, mode="mode")
+    assert field.apply_mode(module, [1, 2], [2, 3]) == [1, 2, 3]
+    module.params["mode"] = "remove"
+    assert field.apply_mode(module, [1, 2], [2, 3]) == [1]
+    module.params["mode"] = "replace"
+    assert field.apply_mode(module, [1, 2], [3]) == [3]
+    merged = Field(kind=Kind.DICT, merge=True)
+    value = merged.apply_mode(module, {"a": 1, "b": 2}, {"b": 3})
+    assert value == {"a": 1, "b": 3}
+    assert merged.same({"a": 1, "b": 3, "c": 4}, {"b": 3}) and not merged.same({"a": 1}, {"b": 3})

@@ -1,0 +1,529 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, authentik.api contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The applications area of the authentik API simulator: groups (``/core/groups/``), applications
+(``/core/applications/``), providers of every type (``/providers/all/``), policies (``/policies/all/``, one seeded
+policy), outposts (``/outposts/instances/``, with authentik's embedded outpost and a deployment token per outpost),
+service connections (none) and policy bindings (``/policies/bindings/``). See ``sim_core.py`` for what an area is.
+
+authentik 2025.12.4 does not send an application's ``pbm_uuid`` (its ``pk``) nor a binding's ``expires`` and
+``expiring``; the 2026.8 client models that check the simulator's answers require them, so the simulator sends them
+(``pk``, null, false): the collection reads none of them."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+
+if __package__:
+    from .sim_core import ApiError, SLUG_RE, Route, _detail, _Fields, _matches_search, _parse_int, _parse_uuid, _search_terms, _sort
+    from .sim_directory import ADMIN_PK
+    from .sim_rac import RacArea
+else:  # run as a script, or imported with tests/simulator on sys.path (see authentik_sim.py)
+    from sim_core import ApiError, SLUG_RE, Route, _detail, _Fields, _matches_search, _parse_int, _parse_uuid, _search_terms, _sort
+    from sim_directory import ADMIN_PK
+    from sim_rac import RacArea
+
+# pylint: disable=consider-using-f-string,use-dict-literal  # %-formatting and dict() match the rest of the collection
+
+EMBEDDED_OUTPOST_PK = "a8167371-bc73-41ec-b464-a0c38ac5b3ff"
+EMBEDDED_OUTPOST_NAME = "authentik Embedded Outpost"
+SEEDED_POLICY_PK = "97d918d5-9837-4fcf-b8c5-67f02bf4c49c"
+SEEDED_POLICY_NAME = "default-match-policy-exception"
+OUTPOST_TYPES = ("proxy", "ldap", "radius", "rac")
+# authentik's default outpost configuration (as the real server shows it on its embedded outpost)
+DEFAULT_OUTPOST_CONFIG = {
+    "log_level": "info", "docker_labels": None, "authentik_host": "", "docker_network": None, "container_image": None,
+    "docker_map_ports": True, "refresh_interval": "minutes=5", "kubernetes_replicas": 1, "kubernetes_namespace": "default",
+    "authentik_host_browser": "", "object_naming_template": "ak-outpost-%(name)s", "authentik_host_insecure": False,
+    "kubernetes_json_patches": None, "kubernetes_service_type": "ClusterIP", "kubernetes_ingress_path_type": None,
+    "kubernetes_image_pull_secrets": [], "kubernetes_ingress_class_name": None, "kubernetes_disabled_components": [],
+    "kubernetes_ingress_annotations": {}, "kubernetes_ingress_secret_name": "authentik-outpost-tls",
+    "kubernetes_httproute_annotations": {}, "kubernetes_httproute_parent_refs": [],
+}
+SEEDED_GROUPS = (("authentik Admins", True), ("authentik Read-only", False))
+
+
+class AppsArea(RacArea):
+    """Groups, applications, outposts and policy bindings."""
+
+    ROUTES = (
+        Route(r"^core/groups/$", {"GET": "_groups_list", "POST": "_group_create"}),
+        Route(r"^core/groups/([^/.]+)/$", {"GET": "_group_get", "DELETE": "_group_delete"}, ("PUT", "PATCH")),
+        Route(r"^core/applications/$", {"GET": "_apps_list", "POST": "_app_create"}),
+        Route(r"^core/applications/([^/]+)/$", {"GET": "_app_get", "PUT": "_app_put", "PATCH": "_app_patch", "DELETE": "_app_delete"}),
+        Route(r"^providers/all/$", {"GET": "_all_providers_list"}),
+        Route(r"^providers/all/([^/.]+)/$", {"GET": "_all_provider_get"}),
+        Route(r"^policies/all/$", {"GET": "_policies_list"}),
+        Route(r"^outposts/service_connections/all/$", {"GET": "_service_connections_list"}),
+        Route(r"^outposts/instances/$", {"GET": "_outposts_list", "POST": "_outpost_create"}),
+        Route(r"^outposts/instances/([^/.]+)/$", {"GET": "_outpost_get", "PUT": "_outpost_put", "PATCH": "_outpost_patch",
+                                                  "DELETE": "_outpost_delete"}),
+        Route(r"^policies/bindings/$", {"GET": "_bindings_list", "POST": "_binding_create"}),
+        # the real server answered PATCH of a binding with 405 Method Not Allowed
+        Route(r"^policies/bindings/([^/.]+)/$", {"GET": "_binding_get", "PUT": "_binding_put", "DELETE": "_binding_delete"}, ("PATCH",)),
+    )
+    SEEDS = {"group": ("seed_group", False), "application": ("seed_application", False)}
+
+    def _init_state(self):
+        super()._init_state()
+        self.groups = {}
+        self.applications = {}  # slug -> application
+        self.outposts = {}
+        self.bindings = {}
+        self._next_group_num = 19533
+        for name, superuser in SEEDED_GROUPS:
+            self.seed_group(name, is_superuser=superuser)
+        self.outposts[EMBEDDED_OUTPOST_PK] = dict(pk=EMBEDDED_OUTPOST_PK, name=EMBEDDED_OUTPOST_NAME, type="proxy", providers=[],
+                                                  service_connection=None, config=dict(DEFAULT_OUTPOST_CONFIG, log_level="warning"),
+                                                  managed="goauthentik.io/outposts/embedded")
+
+    # ---------------------------------------------------------------- groups
+
+    def _group_obj(self, group):
+        return {"pk": group["pk"], "num_pk": group["num_pk"], "name": group["name"], "is_superuser": group["is_superuser"],
+                "parents": [], "parents_obj": None, "users": [], "users_obj": None, "attributes": {}, "roles": [], "roles_obj": [],
+                "inherited_roles_obj": None, "children": [], "children_obj": None}
+
+    def _partial_group(self, pk):
+        group = self.groups[pk]
+        return {"pk": group["pk"], "num_pk": group["num_pk"], "name": group["name"], "is_superuser": group["is_superuser"],
+                "attributes": {}}
+
+    def _groups_list(self, req):
+        self._require_view_permission(req)
+        items = list(self.groups.values())
+        name = req.param("name")
+        if name is not None:
+            items = [g for g in items if g["name"] == name]
+        search = req.param("search")
+        if search:
+            terms = _search_terms(search)
+            items = [g for g in items if _matches_search(terms, (g["name"],))]
+        items = _sort(items, req.param("ordering"), {"name": lambda g: g["name"]}, ["name"])
+        return 200, self._paginate(req, items, self._group_obj), "PaginatedGroupList"
+
+    def _find_group(self, req, ident):
+        self._require_view_permission(req)
+        pk = _parse_uuid(ident)
+        if pk is None or pk not in self.groups:
+            raise _detail(404, "No Group matches the given query.")
+        return self.groups[pk]
+
+    def _group_get(self, req, ident):
+        return 200, self._group_obj(self._find_group(req, ident)), "Group"
+
+    def _group_create(self, req):
+        fields = _Fields(self._body(req), False)
+        name = fields.string("name", required=True)
+        fields.boolean("is_superuser")
+        if name is not None and any(g["name"] == name for g in self.groups.values()):
+            fields.errors["name"] = ["group with this name already exists."]
+        self._check_request(req, "GroupRequest", fields)
+        pk = self.seed_group(name, is_superuser=fields.out.get("is_superuser", False))
+        return 201, self._group_obj(self.groups[pk]), "Group"
+
+    def _group_delete(self, req, ident):
+        pk = self._find_group(req, ident)["pk"]
+        del self.groups[pk]
+        for binding_pk in [b["pk"] for b in self.bindings.values() if b["group"] == pk]:
+            del self.bindings[binding_pk]
+        return 204, None, None
+
+    # ---------------------------------------------------------------- providers of every type, policies, service connections
+
+    def _owner_of(self, provider_pk, backchannel=False):
+        for app in self.applications.values():
+            if (provider_pk in app["backchannel_providers"]) if backchannel else app["provider"] == provider_pk:
+                return app
+        return None
+
+    def _provider_obj(self, provider):
+        out = super()._provider_obj(provider)
+        self._assigned(out, provider["pk"])
+        return out
+
+    def _assigned(self, out, pk):
+        app = self._owner_of(pk)
+        back = self._owner_of(pk, backchannel=True)
+        out.update(assigned_application_slug=app and app["slug"], assigned_application_name=app and app["name"],
+                   assigned_backchannel_application_slug=back and back["slug"],
+                   assigned_backchannel_application_name=back and back["name"])
+        return out
+
+    def _generic_provider(self, pk):
+        if pk in self.providers:
+            full = self._provider_obj(self.providers[pk])
+            keys = ("pk", "name", "authentication_flow", "authorization_flow", "property_mappings", "component", "verbose_name",
+                    "verbose_name_plural", "meta_model_name")
+            out = dict((k, full[k]) for k in keys)
+        else:  # a provider of another type, known by its name only
+            out = {"pk": pk, "name": self.foreign_providers[pk], "authentication_flow": None, "authorization_flow": None,
+                   "property_mappings": [], "component": "ak-provider-proxy-form", "verbose_name": "Proxy Provider",
+                   "verbose_name_plural": "Proxy Providers", "meta_model_name": "authentik_providers_proxy.proxyprovider"}
+        out["invalidation_flow"] = None
+        return self._assigned(out, pk)
+
+    def _any_provider_exists(self, pk):
+        return pk in self.providers or pk in self.foreign_providers
+
+    def _all_providers_list(self, req):
+        self._require_view_permission(req)
+        items = sorted(list(self.providers) + list(self.foreign_providers))
+        search = req.param("search")
+        if search:
+            terms = _search_terms(search)
+            items = [pk for pk in items if _matches_search(terms, (self._generic_provider(pk)["name"],
+                                                                   (self._owner_of(pk) or {}).get("name", "")))]
+        return 200, self._paginate(req, items, self._generic_provider), "PaginatedProviderList"
+
+    def _all_provider_get(self, req, ident):
+        self._require_view_permission(req)
+        pk = _parse_int(ident)
+        if pk is None or not self._any_provider_exists(pk):
+            raise _detail(404, "No Provider matches the given query.")
+        return 200, self._generic_provider(pk), "Provider"
+
+    def _policy_obj(self, pk):
+        return {"pk": pk, "name": SEEDED_POLICY_NAME, "execution_logging": False, "component": "ak-policy-event-matcher-form",
+                "verbose_name": "Event Matcher Policy", "verbose_name_plural": "Event Matcher Policies",
+                "meta_model_name": "authentik_policies_event_matcher.eventmatcherpolicy",
+                "bound_to": sum(1 for b in self.bindings.values() if b["policy"] == pk)}
+
+    def _policies_list(self, req):
+        self._require_view_permission(req)
+        items = [SEEDED_POLICY_PK]
+        search = req.param("search")
+        if search:
+            items = [pk for pk in items if _matches_search(_search_terms(search), (SEEDED_POLICY_NAME,))]
+        return 200, self._paginate(req, items, self._policy_obj), "PaginatedPolicyList"
+
+    def _service_connections_list(self, req):
+        self._require_view_permission(req)
+        return 200, self._paginate(req, [], lambda c: c), "PaginatedServiceConnectionList"
+
+    # ---------------------------------------------------------------- applications
+
+    def _app_obj(self, app):
+        provider = app["provider"]
+        return {
+            "pk": app["pk"], "pbm_uuid": app["pk"], "name": app["name"], "slug": app["slug"], "provider": provider,
+            "provider_obj": self._generic_provider(provider) if provider is not None else None,
+            "backchannel_providers": list(app["backchannel_providers"]),
+            "backchannel_providers_obj": [self._generic_provider(pk) for pk in app["backchannel_providers"]],
+            "launch_url": ("goauthentik.io://providers/rac/launch" if provider in self.providers else None),
+            "open_in_new_tab": app["open_in_new_tab"], "meta_launch_url": app["meta_launch_url"], "meta_icon": "",
+            "meta_icon_url": None, "meta_icon_themed_urls": None, "meta_description": app["meta_description"],
+            "meta_publisher": app["meta_publisher"], "policy_engine_mode": app["policy_engine_mode"], "group": app["group"],
+        }
+
+    def _apps_list(self, req):
+        items = list(self.applications.values())
+        for name in ("name", "slug", "group", "meta_launch_url", "meta_description", "meta_publisher"):
+            value = req.param(name)
+            if value is not None:
+                items = [a for a in items if a[name] == value]
+        search = req.param("search")
+        if search:
+            terms = _search_terms(search)
+            items = [a for a in items if _matches_search(terms, (a["name"], a["slug"], a["meta_description"], a["group"]))]
+        items = _sort(items, req.param("ordering"), {"name": lambda a: a["name"], "slug": lambda a: a["slug"]}, ["name"])
+        return 200, self._paginate(req, items, self._app_obj), "PaginatedApplicationList"
+
+    def _find_app(self, req, ident):
+        self._require_view_permission(req)
+        if ident not in self.applications:
+            raise _detail(404, "No Application matches the given query.")
+        return self.applications[ident]
+
+    def _app_get(self, req, ident):
+        return 200, self._app_obj(self._find_app(req, ident)), "Application"
+
+    def _app_fields(self, req, partial, instance):
+        fields = _Fields(self._body(req), partial)
+        fields.string("name", required=True)
+        slug = fields.string("slug", required=True)
+        if slug is not None:
+            if not SLUG_RE.match(slug):
+                fields.errors["slug"] = ["Enter a valid \u201cslug\u201d consisting of letters, numbers, underscores or hyphens."]
+            elif slug in self.applications and (instance is None or slug != instance["slug"]):
+                fields.errors["slug"] = ["Application with this slug already exists."]
+        fields.related("provider", "int", self._any_provider_exists, allow_null=True)
+        provider = fields.out.get("provider")
+        if provider is not None:
+            owner = self._owner_of(provider)
+            if owner is not None and (instance is None or owner["slug"] != instance["slug"]):
+                fields.errors["provider"] = ["Application with this provider already exists."]
+        fields.related_many("backchannel_providers", "int", self._any_provider_exists)
+        fields.boolean("open_in_new_tab")
+        for name in ("meta_launch_url", "meta_description", "meta_publisher", "group"):
+            fields.string(name, allow_blank=True)
+        fields.choice("policy_engine_mode", ("all", "any"))
+        self._check_request(req, "PatchedApplicationRequest" if partial else "ApplicationRequest", fields)
+        return fields.out
+
+    def _app_create(self, req):
+        attrs = self._app_fields(req, False, None)
+        app = dict(pk=str(uuid.uuid4()), provider=None, backchannel_providers=[], open_in_new_tab=False, meta_launch_url="",
+                   meta_description="", meta_publisher="", policy_engine_mode="any", group="")
+        app.update(attrs)
+        self.applications[app["slug"]] = app
+        return 201, self._app_obj(app), "Application"
+
+    def _app_update(self, req, ident, partial):
+        app = self._find_app(req, ident)
+        attrs = self._app_fields(req, partial, app)
+        del self.applications[app["slug"]]
+        app.update(attrs)
+        self.applications[app["slug"]] = app
+        return 200, self._app_obj(app), "Application"
+
+    def _app_put(self, req, ident):
+        return self._app_update(req, ident, False)
+
+    def _app_patch(self, req, ident):
+        return self._app_update(req, ident, True)
+
+    def _app_delete(self, req, ident):
+        app = self.applications.pop(self._find_app(req, ident)["slug"])
+        self._delete_bindings_of(app["pk"])
+        return 204, None, None
+
+    # ---------------------------------------------------------------- outposts
+
+    def _outpost_obj(self, outpost):
+        return {
+            "pk": outpost["pk"], "name": outpost["name"], "type": outpost["type"], "providers": list(outpost["providers"]),
+            "providers_obj": [self._generic_provider(pk) for pk in outpost["providers"]], "service_connection": None,
+            "service_connection_obj": None, "refresh_interval_s": 300, "token_identifier": "ak-outpost-%s-api" % outpost["pk"],
+            "config": copy.deepcopy(outpost["config"]), "managed": outpost["managed"],
+        }
+
+    def _outposts_list(self, req):
+        self._require_view_permission(req)
+        items = list(self.outposts.values())
+        for param, key in (("name__iexact", "name"), ("managed__iexact", "managed")):
+            value = req.param(param)
+            if value is not None:
+                items = [o for o in items if (o[key] or "").lower() == value.lower()]
+        search = req.param("search")
+        if search:
+            terms = _search_terms(search)
+            items = [o for o in items if _matches_search(terms, (o["name"],))]
+        items = _sort(items, req.param("ordering"), {"name": lambda o: o["name"]}, ["name"])
+        return 200, self._paginate(req, items, self._outpost_obj), "PaginatedOutpostList"
+
+    def _find_outpost(self, req, ident):
+        self._require_view_permission(req)
+        pk = _parse_uuid(ident)
+        if pk is None or pk not in self.outposts:
+            raise _detail(404, "No Outpost matches the given query.")
+        return self.outposts[pk]
+
+    def _outpost_get(self, req, ident):
+        return 200, self._outpost_obj(self._find_outpost(req, ident)), "Outpost"
+
+    def _outpost_fields(self, req, partial, instance):
+        body = self._body(req)
+        fields = _Fields(body, partial)
+        name = fields.string("name", required=True)
+        if name is not None and any(o["name"] == name and (instance is None or o["pk"] != instance["pk"]) for o in self.outposts.values()):
+            fields.errors["name"] = ["outpost with this name already exists."]
+        if instance is not None and instance["managed"] and name is not None and name != EMBEDDED_OUTPOST_NAME:
+            fields.errors["name"] = ["Embedded outpost's name cannot be changed"]
+        fields.choice("type", OUTPOST_TYPES, required=True)
+        fields.related_many("providers", "int", self._any_provider_exists)
+        providers = fields.out.get("providers")
+        if providers is None and not partial and "providers" not in fields.errors:
+            fields.errors["providers"] = ["This field is required."]
+        if providers is not None:
+            wanted = body.get("type")
+            for pk in providers:
+                kind = "rac" if pk in self.providers else "proxy"
+                if wanted is not None and wanted != kind:
+                    fields.errors["providers"] = ["Outpost type %s can't be used with %s providers."
+                                                  % (wanted, "RACProvider" if kind == "rac" else "ProxyProvider")]
+                    break
+            else:
+                if not providers and not (instance is not None and instance["managed"]):
+                    fields.errors["providers"] = ["This list may not be empty."]
+        fields.json_object("config")
+        if "config" not in body and not partial:
+            fields.errors["config"] = ["This field is required."]
+        if "service_connection" in body and body["service_connection"] is not None:
+            fields.errors["service_connection"] = ['Invalid pk "%s" - object does not exist.' % body["service_connection"]]
+        self._check_request(req, "PatchedOutpostRequest" if partial else "OutpostRequest", fields, ignore=("service_connection",))
+        return fields.out
+
+    def _outpost_create(self, req):
+        attrs = self._outpost_fields(req, False, None)
+        outpost = dict(pk=str(uuid.uuid4()), service_connection=None, managed=None, config={})
+        outpost.update(attrs)  # the config is stored as sent: authentik fills in its defaults only when it reads them
+        self.outposts[outpost["pk"]] = outpost
+        self.seed_token("ak-outpost-%s-api" % outpost["pk"], user=ADMIN_PK, intent="api", expiring=False,
+                        description="Autogenerated by authentik for Outpost %s" % outpost["name"],
+                        managed="goauthentik.io/outpost/ak-outpost-%s-api" % outpost["pk"])
+        return 201, self._outpost_obj(outpost), "Outpost"
+
+    def _outpost_update(self, req, ident, partial):
+        outpost = self._find_outpost(req, ident)
+        outpost.update(self._outpost_fields(req, partial, outpost))
+        return 200, self._outpost_obj(outpost), "Outpost"
+
+    def _outpost_put(self, req, ident):
+        return self._outpost_update(req, ident, False)
+
+    def _outpost_patch(self, req, ident):
+        return self._outpost_update(req, ident, True)
+
+    def _outpost_delete(self, req, ident):
+        outpost = self.outposts.pop(self._find_outpost(req, ident)["pk"])
+        identifier = "ak-outpost-%s-api" % outpost["pk"]
+        if identifier in self.token_by_identifier:
+            self._remove_token(self.tokens[self.token_by_identifier[identifier]])
+        return 204, None, None
+
+    # ---------------------------------------------------------------- policy bindings
+
+    def _target_exists(self, pk):
+        return (any(a["pk"] == pk for a in self.applications.values()) or pk in self.endpoints or pk in self.flows_by_uuid)
+
+    def _binding_obj(self, binding):
+        return {
+            "pk": binding["pk"], "policy": binding["policy"], "group": binding["group"], "user": binding["user"],
+            "policy_obj": self._policy_obj(binding["policy"]) if binding["policy"] else None,
+            "group_obj": self._partial_group(binding["group"]) if binding["group"] else None,
+            "user_obj": self._partial_user(binding["user"]) if binding["user"] is not None else None,
+            "target": binding["target"], "negate": binding["negate"], "enabled": binding["enabled"], "order": binding["order"],
+            "timeout": binding["timeout"], "failure_result": binding["failure_result"], "expires": None, "expiring": False,
+        }
+
+    def _bindings_list(self, req):
+        self._require_view_permission(req)
+        items = list(self.bindings.values())
+        errors = {}
+        for name in ("target", "policy"):
+            value = req.param(name)
+            if value is not None:
+                pk = _parse_uuid(value)
+                if pk is None:
+                    errors[name] = ["\u201c%s\u201d is not a valid UUID." % value]
+                elif not (self._target_exists(pk) if name == "target" else pk == SEEDED_POLICY_PK):
+                    errors[name] = ["Select a valid choice. That choice is not one of the available choices."]
+                items = [b for b in items if b[name] == pk]
+        self._filter_errors(errors)
+        items = _sort(items, req.param("ordering"), {"order": lambda b: b["order"], "pk": lambda b: b["pk"]}, ["order", "pk"])
+        return 200, self._paginate(req, items, self._binding_obj), "PaginatedPolicyBindingList"
+
+    def _find_binding(self, req, ident):
+        self._require_view_permission(req)
+        pk = _parse_uuid(ident)
+        if pk is None or pk not in self.bindings:
+            raise _detail(404, "No PolicyBinding matches the given query.")
+        return self.bindings[pk]
+
+    def _binding_get(self, req, ident):
+        return 200, self._binding_obj(self._find_binding(req, ident)), "PolicyBinding"
+
+    def _binding_fields(self, req, partial, instance):
+        fields = _Fields(self._body(req), partial)
+        fields.related("policy", "uuid", lambda pk: pk == SEEDED_POLICY_PK, allow_null=True)
+        fields.related("group", "uuid", lambda pk: pk in self.groups, allow_null=True)
+        fields.related("user", "int", lambda pk: pk in self.users, allow_null=True)
+        fields.related("target", "uuid", self._target_exists, required=True)
+        for name in ("negate", "enabled", "failure_result"):
+            fields.boolean(name)
+        fields.integer("order", required=True, bounds=(-2147483648, 2147483647))
+        fields.integer("timeout", bounds=(0, 2147483647))
+        self._check_request(req, "PatchedPolicyBindingRequest" if partial else "PolicyBindingRequest", fields)
+        merged = dict(instance or {})
+        merged.update(fields.out)
+        count = sum(1 for name in ("group", "policy", "user") if merged.get(name) is not None)
+        if count != 1:
+            raise ApiError(400, {"non_field_errors": ["%s of 'group', 'policy', 'user' %s set." % (
+                ("Only one", "can be") if count > 1 else ("One", "must be"))]})
+        if merged.get("policy") is not None and any(
+                b["policy"] == merged["policy"] and b["target"] == merged["target"] and b["order"] == merged["order"]
+                and (instance is None or b["pk"] != instance["pk"]) for b in self.bindings.values()):
+            raise ApiError(400, {"non_field_errors": ["The fields policy, target, order must make a unique set."]})
+        return fields.out
+
+    def _binding_create(self, req):
+        attrs = self._binding_fields(req, False, None)
+        binding = dict(pk=str(uuid.uuid4()), policy=None, group=None, user=None, negate=False, enabled=True, timeout=30,
+                       failure_result=False)
+        binding.update(attrs)
+        self.bindings[binding["pk"]] = binding
+        return 201, self._binding_obj(binding), "PolicyBinding"
+
+    def _binding_update(self, req, ident, partial):
+        binding = self._find_binding(req, ident)
+        binding.update(self._binding_fields(req, partial, binding))
+        return 200, self._binding_obj(binding), "PolicyBinding"
+
+    def _binding_put(self, req, ident):
+        return self._binding_update(req, ident, False)
+
+    def _binding_delete(self, req, ident):
+        del self.bindings[self._find_binding(req, ident)["pk"]]
+        return 204, None, None
+
+    def _delete_bindings_of(self, target):
+        for pk in [b["pk"] for b in self.bindings.values() if b["target"] == target]:
+            del self.bindings[pk]
+
+    # ---------------------------------------------------------------- cascades of other areas' deletions
+
+    def _delete_endpoint(self, pk):
+        self._delete_bindings_of(pk)
+        super()._delete_endpoint(pk)
+
+    def _delete_provider(self, pk):
+        for app in self.applications.values():
+            if app["provider"] == pk:
+                app["provider"] = None
+            app["backchannel_providers"] = [p for p in app["backchannel_providers"] if p != pk]
+        for outpost in self.outposts.values():
+            outpost["providers"] = [p for p in outpost["providers"] if p != pk]
+        super()._delete_provider(pk)
+
+    def _delete_user(self, pk):
+        for binding_pk in [b["pk"] for b in self.bindings.values() if b["user"] == pk]:
+            del self.bindings[binding_pk]
+        super()._delete_user(pk)
+
+    # ---------------------------------------------------------------- seeding and inspection (Python API)
+
+    def seed_group(self, name, is_superuser=False):
+        """Add a group; returns its pk (UUID string)."""
+        with self.lock:
+            if any(g["name"] == name for g in self.groups.values()):
+                raise ValueError("group name %r is taken" % name)
+            pk = str(uuid.uuid4())
+            self.groups[pk] = dict(pk=pk, num_pk=self._next_group_num, name=name, is_superuser=is_superuser)
+            self._next_group_num += 1
+            return pk
+
+    def seed_application(self, slug, name=None, provider=None):
+        """Add an application; returns its pk (UUID string)."""
+        with self.lock:
+            if slug in self.applications:
+                raise ValueError("application slug %r is taken" % slug)
+            app = dict(pk=str(uuid.uuid4()), slug=slug, name=name or slug, provider=provider, backchannel_providers=[],
+                       open_in_new_tab=False, meta_launch_url="", meta_description="", meta_publisher="", policy_engine_mode="any",
+                       group="")
+            self.applications[slug] = app
+            return app["pk"]
+
+    def get_application(self, slug):
+        with self.lock:
+            return self._app_obj(self.applications[slug]) if slug in self.applications else None
+
+    def get_outpost(self, pk):
+        with self.lock:
+            return self._outpost_obj(self.outposts[pk]) if pk in self.outposts else None
+
+    def list_bindings(self, target=None):
+        with self.lock:
+            return [self._binding_obj(b) for b in self.bindings.values() if target is None or b["target"] == target]
