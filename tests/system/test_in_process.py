@@ -21,8 +21,9 @@ import textwrap
 
 import pytest
 
-MODULES = ("core_token", "rac_provider", "rac_connection_token", "rac_connection_token_info", "rac_endpoint",
-           "rac_property_mapping")
+# Every module of the collection: each has an action plugin of its name, and a task in EVERY_MODULE below.
+MODULES = tuple(sorted(os.path.basename(p)[:-3] for p in glob.glob(os.path.join(
+    os.path.dirname(__file__), "..", "..", "plugins", "modules", "*.py")) if not os.path.basename(p).startswith("_")))
 MARKER = "running in the controller process"
 
 # One task of every module (check mode: nothing is written, every module reaches the server).
@@ -38,7 +39,18 @@ EVERY_MODULE = """
     - authentik.api.rac_property_mapping: {name: i16-mode, static_settings: {port: "22"}}
     - authentik.api.rac_endpoint: {name: i16-mode, provider: 99999, protocol: ssh, host: h}
       ignore_errors: true
+    - authentik.api.application: {slug: i16-mode, name: i16-mode}
+    - authentik.api.outpost: {name: i16-mode, type: rac}
+    - authentik.api.policy_binding: {application: i16-mode, group: i16-mode}
+      ignore_errors: true
 """
+
+
+def test_every_module_has_an_action_plugin_and_a_task():
+    here = os.path.dirname(__file__)
+    for module in MODULES:
+        assert os.path.isfile(os.path.join(here, "..", "..", "plugins", "action", module + ".py")), module
+        assert "authentik.api.%s:" % module in EVERY_MODULE, module
 
 
 def ansiballz_files(remote_tmp):
