@@ -7,9 +7,8 @@
 policy), outposts (``/outposts/instances/``, with authentik's embedded outpost and a deployment token per outpost),
 service connections (none) and policy bindings (``/policies/bindings/``). See ``sim_core.py`` for what an area is.
 
-authentik 2025.12.4 does not send an application's ``pbm_uuid`` (its ``pk``) nor a binding's ``expires`` and
-``expiring``; the 2026.8 client models that check the simulator's answers require them, so the simulator sends them
-(``pk``, null, false): the collection reads none of them."""
+Like authentik 2025.12.4, it sends no application ``pbm_uuid`` and no binding ``expires``/``expiring`` (newer
+client models require them: see ``REAL_SERVER_NULLS`` and ``NEWER_THAN_SIMULATED`` in sim_core.py)."""
 
 from __future__ import annotations
 
@@ -18,11 +17,11 @@ import uuid
 
 if __package__:
     from .sim_core import ApiError, SLUG_RE, Route, _detail, _Fields, _matches_search, _parse_int, _parse_uuid, _search_terms, _sort
-    from .sim_directory import ADMIN_PK
+    from .sim_directory import ADMIN_PK, FLOW_IMPLICIT, FLOW_UUIDS
     from .sim_rac import RacArea
 else:  # run as a script, or imported with tests/simulator on sys.path (see authentik_sim.py)
     from sim_core import ApiError, SLUG_RE, Route, _detail, _Fields, _matches_search, _parse_int, _parse_uuid, _search_terms, _sort
-    from sim_directory import ADMIN_PK
+    from sim_directory import ADMIN_PK, FLOW_IMPLICIT, FLOW_UUIDS
     from sim_rac import RacArea
 
 # pylint: disable=consider-using-f-string,use-dict-literal  # %-formatting and dict() match the rest of the collection
@@ -159,7 +158,8 @@ class AppsArea(RacArea):
                     "verbose_name_plural", "meta_model_name")
             out = dict((k, full[k]) for k in keys)
         else:  # a provider of another type, known by its name only
-            out = {"pk": pk, "name": self.foreign_providers[pk], "authentication_flow": None, "authorization_flow": None,
+            out = {"pk": pk, "name": self.foreign_providers[pk], "authentication_flow": None,
+                   "authorization_flow": FLOW_UUIDS[FLOW_IMPLICIT],
                    "property_mappings": [], "component": "ak-provider-proxy-form", "verbose_name": "Proxy Provider",
                    "verbose_name_plural": "Proxy Providers", "meta_model_name": "authentik_providers_proxy.proxyprovider"}
         out["invalidation_flow"] = None
@@ -208,7 +208,7 @@ class AppsArea(RacArea):
     def _app_obj(self, app):
         provider = app["provider"]
         return {
-            "pk": app["pk"], "pbm_uuid": app["pk"], "name": app["name"], "slug": app["slug"], "provider": provider,
+            "pk": app["pk"], "name": app["name"], "slug": app["slug"], "provider": provider,
             "provider_obj": self._generic_provider(provider) if provider is not None else None,
             "backchannel_providers": list(app["backchannel_providers"]),
             "backchannel_providers_obj": [self._generic_provider(pk) for pk in app["backchannel_providers"]],
@@ -396,7 +396,7 @@ class AppsArea(RacArea):
             "group_obj": self._partial_group(binding["group"]) if binding["group"] else None,
             "user_obj": self._partial_user(binding["user"]) if binding["user"] is not None else None,
             "target": binding["target"], "negate": binding["negate"], "enabled": binding["enabled"], "order": binding["order"],
-            "timeout": binding["timeout"], "failure_result": binding["failure_result"], "expires": None, "expiring": False,
+            "timeout": binding["timeout"], "failure_result": binding["failure_result"],
         }
 
     def _bindings_list(self, req):
