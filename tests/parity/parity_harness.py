@@ -159,7 +159,7 @@ class Server:
 
     def _remember_created(self, path, obj):
         path = path.strip("/") + "/"
-        key = obj.get("identifier") if path == "core/tokens/" else obj.get("pk")
+        key = obj.get("identifier") if path == "core/tokens/" else obj.get("slug") if path == "core/applications/" else obj.get("pk")
         if key is not None:
             (self.world_created if self.creating_world else self.created).append(path + "%s/" % key)
 

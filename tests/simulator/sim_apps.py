@@ -329,7 +329,7 @@ class AppsArea(RacArea):
         fields = _Fields(body, partial)
         name = fields.string("name", required=True)
         if name is not None and any(o["name"] == name and (instance is None or o["pk"] != instance["pk"]) for o in self.outposts.values()):
-            fields.errors["name"] = ["outpost with this name already exists."]
+            fields.errors["name"] = ["Outpost with this name already exists."]
         if instance is not None and instance["managed"] and name is not None and name != EMBEDDED_OUTPOST_NAME:
             fields.errors["name"] = ["Embedded outpost's name cannot be changed"]
         fields.choice("type", OUTPOST_TYPES, required=True)
