@@ -66,6 +66,13 @@ _PERMISSIONS = (
     (re.compile(r"^core/tokens/[^/]+/set_key/$"), "authentik_core.set_token_key"),
     (re.compile(r"^core/tokens/"), "authentik_core.%s_token"),
     (re.compile(r"^core/users/"), "authentik_core.%s_user"),
+    (re.compile(r"^core/groups/"), "authentik_core.%s_group"),
+    (re.compile(r"^core/applications/"), "authentik_core.%s_application"),
+    (re.compile(r"^providers/all/"), "authentik_core.%s_provider"),
+    (re.compile(r"^outposts/instances/"), "authentik_outposts.%s_outpost"),
+    (re.compile(r"^outposts/service_connections/all/"), "authentik_outposts.%s_outpostserviceconnection"),
+    (re.compile(r"^policies/bindings/"), "authentik_policies.%s_policybinding"),
+    (re.compile(r"^policies/all/"), "authentik_policies.%s_policy"),
     (re.compile(r"^flows/instances/"), "authentik_flows.%s_flow"),
     (re.compile(r"^providers/rac/"), "authentik_providers_rac.%s_racprovider"),
     (re.compile(r"^rac/endpoints/"), "authentik_providers_rac.%s_endpoint"),
@@ -377,6 +384,12 @@ class AuthentikClient:
             if permission:
                 msg += " (the token's user needs the permission%s %s, globally or on this object)" % (
                     "s" if " and " in permission else "", permission)
+        if status == 405:
+            # authentik 2025.12.4 answers a DELETE of a RAC connection token without delete_connectiontoken with 405
+            permission = required_permission(method, display)
+            if permission:
+                msg += (" (authentik 2025.12.4 answers 405 here also when the token's user lacks the permission%s %s)"
+                        % ("s" if " and " in permission else "", permission))
         raise AuthentikError(self.scrub("%s %s: HTTP %d: %s" % (method, where, status, msg)), method, display, status,
                              data if data is not None else None, retry_after=retry_after, transient=transient)
 

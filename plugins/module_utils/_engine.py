@@ -225,7 +225,9 @@ class Ref:
     field that must equal the value (for case-insensitive filters, and against a filter the server
     ignores), or maps each filter to its field, ``scope`` maps query parameters
     to fields already resolved (an endpoint name within its provider), ``params`` are fixed query
-    parameters, ``label(obj)`` describes a candidate in an ambiguity message.
+    parameters, ``label(obj)`` describes a candidate in an ambiguity message. ``search=True`` also sends the
+    looked-up name as ``search`` (see ``Resource``: authentik 2025.12.4 serves RAC endpoints to a non-superuser
+    from a cache that ignores the name filter unless the request has ``search``).
 
     In check mode a name that matches nothing is not an error: the object may be created by an earlier task of the
     same play, which check mode did not really run. The reference becomes a ``Predicted`` value and a warning says so
@@ -233,8 +235,9 @@ class Ref:
     """
 
     def __init__(self, what, path, by=(), pk="pk", pk_kind=Kind.UUID, direct=False, exact=None, scope=None,
-                 params=None, order=None, label=None):
+                 params=None, order=None, label=None, search=False):
         self.what = what
+        self.search = search
         self.path = path
         self.by = tuple(by)
         self.pk = pk
@@ -291,6 +294,8 @@ class Ref:
             params = dict(self.params)
             params.update(scope)
             params[name] = value
+            if self.search:
+                params["search"] = value
             params.setdefault("page_size", 20)
             try:
                 found = client.get(self.path, params=params).get("results", [])
@@ -498,7 +503,11 @@ class Resource:
     required to find an object by name and are sent as list filters. ``address`` = ``(option, Field)``: an
     option holding the object's ``key`` (a UUID) that addresses it directly; the lookup option and the scope
     fields are then ordinary fields (rename, move to another parent), and a missing object is an error.
-    ``list_params``: fixed query parameters of every lookup (``superuser_full_list``).
+    ``list_params``: fixed query parameters of every lookup (``superuser_full_list``). ``search=True``: the lookup
+    also sends the name as ``search``. authentik 2025.12.4 answers a non-superuser's RAC endpoint list with
+    ``provider`` and without ``search`` from a list cached per user and provider, whatever the ``name`` filter
+    (authentik/providers/rac/api/endpoints.py ``list``): a lookup of a second endpoint of that provider then gets the
+    first one's list, misses its object and would create a duplicate. With ``search`` authentik skips that cache.
     ``protect(obj)``: why the object must not be changed or deleted (objects authentik ships), or None.
 
     Identity by several options (a policy binding: its target and the group, user or policy it binds): ``match``
@@ -511,8 +520,9 @@ class Resource:
     def __init__(self, name, path, key, lookup, fields, echo=(), create_defaults=None, required_on_create=(),
                  conflict=None, absent_message=None, secret=None, filters=None, what=None, ident=None, ordering=None,
                  summary=None, scope=(), address=None, list_params=None, protect=None, match=(), sequence=None,
-                 update_method="PATCH"):
+                 update_method="PATCH", search=False):
         self.name = name
+        self.search = search
         self.plural = name + "s"
         self.summary = summary or (lambda obj: obj)
         self.ordering = ordering
@@ -595,6 +605,8 @@ def find(module, res, ident, scope=None):
     for name, value in scope.items():
         params[res.fields[name].filter or name] = value
     params.update({res.lookup_filter: ident, "page_size": 20})
+    if res.search:
+        params["search"] = ident
     try:
         found = client.get(res.path, params=params).get("results", [])
     except AuthentikError as exc:

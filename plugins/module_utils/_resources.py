@@ -40,6 +40,7 @@ RAC_PROVIDER = Ref("RAC provider", "providers/rac/", by=("name__iexact",), pk_ki
 
 RAC_ENDPOINT = Ref("RAC endpoint", "rac/endpoints/", by=("name",), pk_kind=Kind.UUID, exact="name",
                    scope={"provider": "provider"}, params={"superuser_full_list": "true"},
+                   search=True,  # authentik 2025.12.4 caches a non-superuser's endpoint list unless it has search
                    label=lambda e: "%s on provider %s" % (e.get("pk"), e.get("provider")))
 
 # Managed ids look like paths (goauthentik.io/providers/rac/rdp-default), names usually do not: try the

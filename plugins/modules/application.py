@@ -86,6 +86,11 @@ options:
     choices: [any, all]
 notes:
   - The application's icon is not managed by this module.
+  - "Permissions (authentik 2025.12.4), check mode and runs without changes: C(authentik_core.view_application).
+    Creating: also C(add_application). Changing: also C(change_application). Deleting: also C(delete_application)."
+  - "Permissions per option: O(provider) and O(backchannel_providers) given by name need C(authentik_core.view_provider)
+    (authentik lists providers of every type through C(/providers/all/), which checks that permission, not the
+    provider type's own view permission)."
 seealso:
   - module: authentik.api.rac_provider
   - module: authentik.api.outpost

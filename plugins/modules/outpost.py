@@ -71,6 +71,12 @@ options:
       - The Docker or Kubernetes integration that deploys the outpost, by exact name or UUID; an empty string for none
         (the outpost is deployed by hand).
     type: str
+notes:
+  - "Permissions (authentik 2025.12.4), check mode and runs without changes: C(authentik_outposts.view_outpost).
+    Creating: also C(add_outpost). Changing: also C(change_outpost). Deleting: also C(delete_outpost)."
+  - "Permissions per option: O(providers) given by name need C(authentik_core.view_provider) (authentik lists providers
+    of every type through C(/providers/all/), which checks that permission); O(service_connection) given by name needs
+    C(authentik_outposts.view_outpostserviceconnection)."
 seealso:
   - module: authentik.api.rac_provider
   - module: authentik.api.application

@@ -92,6 +92,13 @@ notes:
   - In check mode, a target or bound object given by a name that does not exist yet is assumed to be created by an
     earlier task of the play (a warning says so); the binding is then predicted as created.
   - A flow given by UUID must be its C(policybindingmodel_ptr_id), not its C(pk); give its slug instead.
+  - "Permissions (authentik 2025.12.4), check mode and runs without changes: C(authentik_policies.view_policybinding).
+    Creating: also C(add_policybinding). Changing: also C(change_policybinding). Deleting: also C(delete_policybinding)."
+  - "Permissions per option: O(application) by slug needs C(authentik_core.view_application); O(flow) by slug
+    C(authentik_flows.view_flow); O(rac_provider) by name C(authentik_providers_rac.view_racprovider);
+    O(rac_endpoint) by name C(authentik_providers_rac.view_endpoint) is not needed (authentik lists endpoints to a
+    non-superuser by their policies); O(group) by name C(authentik_core.view_group); O(user) by username
+    C(authentik_core.view_user); O(policy) by name C(authentik_policies.view_policy)."
 seealso:
   - module: authentik.api.application
   - module: authentik.api.rac_endpoint
@@ -164,6 +171,7 @@ from ansible_collections.authentik.api.plugins.module_utils._resources import AP
 FLOW_TARGET = Ref("flow", "flows/instances/", direct=True, pk="policybindingmodel_ptr_id", pk_kind=Kind.UUID)
 ENDPOINT_TARGET = Ref("RAC endpoint", "rac/endpoints/", by=("name",), pk_kind=Kind.UUID, exact="name",
                       scope={"provider": "rac_provider"}, params={"superuser_full_list": "true"},
+                      search=True,  # authentik 2025.12.4 caches a non-superuser's endpoint list unless it has search
                       label=lambda e: "%s on provider %s" % (e.get("pk"), e.get("provider")))
 
 BINDING = Resource(

@@ -99,8 +99,9 @@ options:
     type: int
 notes:
   - Endpoints are listed with C(superuser_full_list=true); without it authentik evaluates the policies of every
-    endpoint for the caller and returns every endpoint on every page. The API token therefore needs a superuser for
-    the lookup by name.
+    endpoint for a superuser too and returns every endpoint on every page. The lookup by name also sends the name as
+    C(search), because authentik 2025.12.4 answers a non-superuser's list without C(search) from a list cached per
+    user and provider, whatever the name filter, which would hide a second endpoint of the provider and create it twice.
   - C(launch_url) in RV(endpoint) is null until the provider belongs to an application (C(/core/applications/)).
   - In check mode, a property mapping or provider given by UUID or id is not checked for existence.
   - "Permissions (authentik 2025.12.4), check mode and runs without changes: none for the lookup by name.
@@ -240,6 +241,8 @@ ENDPOINT = Resource(
     address=("endpoint_uuid", Field(kind=Kind.UUID)),
     # Without superuser_full_list=true authentik runs the policies of every endpoint and returns all of them on every page.
     list_params={"superuser_full_list": "true"},
+    # authentik 2025.12.4 serves a non-superuser a list cached per provider, whatever the name, unless it has search
+    search=True,
     fields=dict(
         name=Field(pattern=TRIMMED),
         provider=Field(kind=Kind.INT, ref=RAC_PROVIDER, filter="provider"),

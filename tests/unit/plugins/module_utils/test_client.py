@@ -432,6 +432,21 @@ def test_permission_denied_names_the_permission_the_request_needs(server, method
                              % (method, path, "s" if " and " in permission else "", permission))
 
 
+def test_405_to_a_request_with_a_known_permission_names_it(server):
+    # authentik 2025.12.4 answers a DELETE of a connection token without delete_connectiontoken with 405, not 403
+    server.push(405, {"detail": 'Method "DELETE" not allowed.'})
+    with pytest.raises(AuthentikError) as exc:
+        client(server).request("DELETE", "rac/connection_tokens/0b0e/", retries=0)
+    assert exc.value.msg == ('DELETE /api/v3/rac/connection_tokens/0b0e/: HTTP 405: Method "DELETE" not allowed. (authentik '
+                             "2025.12.4 answers 405 here also when the token's user lacks the permissions "
+                             "authentik_providers_rac.delete_connectiontoken and authentik_providers_rac.view_connectiontoken)")
+    assert exc.value.status == 405 and len(server.seen) == 1
+    server.push(405, {"detail": 'Method "PATCH" not allowed.'})
+    with pytest.raises(AuthentikError) as exc:
+        client(server).request("PATCH", "x/1/", body={}, retries=0)
+    assert exc.value.msg == 'PATCH /api/v3/x/1/: HTTP 405: Method "PATCH" not allowed.'
+
+
 def test_html_error_page_is_one_readable_line(server):
     server.push(502, raw="<html><head><title>502 Bad Gateway</title></head>\n<body><h1>Bad Gateway</h1></body></html>")
     with pytest.raises(AuthentikError) as exc:

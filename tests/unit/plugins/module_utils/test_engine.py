@@ -19,6 +19,7 @@ import uuid
 import pytest
 
 from ansible_collections.authentik.api.plugins.module_utils._client import AuthentikClient, AuthentikError
+from ansible_collections.authentik.api.plugins.module_utils import _engine as engine
 from ansible_collections.authentik.api.plugins.module_utils._engine import (
     MASK,
     MASK_CHANGED,
@@ -736,6 +737,22 @@ def test_scoped_lookup_finds_the_name_within_its_parent():
     result = run_scoped(api, name="dc01", parent="p2", host="c")  # a parent by name: one more request
     assert result["changed"] is True and api.data["eps/"][mine]["host"] == "c"
     assert [c[0] for c in api.calls] == ["GET", "GET", "PATCH"]
+
+
+def test_search_option_sends_the_name_as_search_in_the_lookup_and_the_reference():
+    # authentik 2025.12.4 serves a non-superuser's RAC endpoint list from a per-provider cache unless it has search
+    api = scoped_api()
+    api.ignored.add("search")
+    mine = ep(api, "dc01", 2)
+    parent = Ref("parent", "parents/", by=("name",), pk_kind=Kind.INT, exact="name", search=True)
+    searched = Resource(
+        name="endpoint", what="endpoint", path="eps/", key="pk", lookup=("name", "name", "name"), scope=("parent",),
+        list_params={"full": "true"}, search=True,
+        fields=dict(name=Field(), parent=Field(kind=Kind.INT, ref=parent, filter="parent"), host=Field()))
+    result = ensure(FakeModule(api, name="dc01", parent="p2", host="h"), searched)
+    assert result["changed"] is False and result["endpoint"]["pk"] == mine
+    assert api.calls == [("GET", "parents/", {"name": "p2", "search": "p2", "page_size": 20}, None),
+                         ("GET", "eps/", {"full": "true", "parent": 2, "name": "dc01", "search": "dc01", "page_size": 20}, None)]
 
 
 def test_scoped_create_sends_the_scope():
