@@ -22,7 +22,7 @@ BINDING_FIELDS = ("policy", "group", "user", "target", "negate", "enabled", "ord
 def sorted_items(data):
     """A binding list with its results in a fixed order (bindings of the same order come in any order)."""
     view = items(*BINDING_FIELDS)(data)
-    view["results"].sort(key=lambda r: (r["order"], str(r["group"]), str(r["user"])))
+    view["results"].sort(key=lambda r: (r["order"], r["group"] is None, r["user"] is None, r["policy"] is None))
     return view
 
 
