@@ -339,8 +339,8 @@ class AppsArea(RacArea):
             fields.errors["providers"] = ["This field is required."]
         if providers is not None:
             wanted = body.get("type")
-            if providers and wanted not in OUTPOST_TYPES:
-                # authentik 2025.12.4's validate_providers looks the type up in a dict of the known types (KeyError for
+            if providers and wanted is not None and wanted not in OUTPOST_TYPES:
+                # authentik 2025.12.4's validate_providers looks the given type up in a dict of the known types (KeyError for
                 # another): the real server then answers 405 with an empty body (seen by the parity suite).
                 raise ApiError(405, None)
             for pk in providers:
