@@ -57,6 +57,11 @@ try:  # ansible-core <= 2.20; 2.21 parses module results into a UnifiedTaskResul
 except ImportError:
     remove_internal_keys = None
 
+try:  # ansible-core >= 2.19: whether this process is the controller (module_utils' warn() then goes to the display)
+    from ansible.module_utils import _internal as module_internal
+except ImportError:  # ansible-core 2.16 to 2.18
+    module_internal = None
+
 try:  # ansible-core >= 2.19: the module serialization profiles
     from ansible.module_utils.common.json import Direction, get_module_encoder
 except ImportError:  # ansible-core 2.16 to 2.18
@@ -97,9 +102,16 @@ def _fresh_module_state(environment):
     for lst, dummy in saved_lists:
         lst.clear()
     os.environ.update(environment)
+    # The module runs as it would on a target: on a controller, ansible-core >= 2.19 sends module_utils' warn() and
+    # deprecate() to the display instead of the module's result.
+    saved_is_controller = getattr(module_internal, "is_controller", None)
+    if saved_is_controller is not None:
+        module_internal.is_controller = False
     try:
         yield
     finally:
+        if saved_is_controller is not None:
+            module_internal.is_controller = saved_is_controller
         basic._ANSIBLE_ARGS = None
         if hasattr(basic, "_ANSIBLE_PROFILE"):
             basic._ANSIBLE_PROFILE = None

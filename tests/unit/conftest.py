@@ -33,6 +33,25 @@ except ImportError:  # ansible-core < 2.19: the module arguments are read from b
 
 from ansible_collections.authentik.api.tests.simulator.authentik_sim import AuthentikSimulator, load_models
 
+try:  # ansible-core >= 2.19
+    from ansible.module_utils import _internal as module_internal
+except ImportError:
+    module_internal = None
+
+
+@contextlib.contextmanager
+def module_side():
+    """Run module code as on a target. Once a test module imported controller code (test_in_process.py imports
+    action plugins), ansible-core >= 2.19 would send module_utils' warn() to the display instead of the result."""
+    saved = getattr(module_internal, "is_controller", None)
+    if saved is not None:
+        module_internal.is_controller = False
+    try:
+        yield
+    finally:
+        if saved is not None:
+            module_internal.is_controller = saved
+
 # Fixtures that start a simulator (directly or through another fixture such as run_module).
 SIMULATOR_FIXTURES = frozenset(("simulator", "sim", "server", "tls_server", "https"))
 
@@ -78,7 +97,7 @@ class ModuleRunner:
         args["_ansible_diff"] = diff
         module = importlib.import_module("ansible_collections.authentik.api.plugins.modules.%s" % name)
         out = io.StringIO()
-        with patch_module_args(args), contextlib.redirect_stdout(out):
+        with patch_module_args(args), contextlib.redirect_stdout(out), module_side():
             with pytest.raises(SystemExit) as exc:
                 module.main()
         text = out.getvalue()

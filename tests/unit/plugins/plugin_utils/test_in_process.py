@@ -93,6 +93,7 @@ def test_each_run_starts_from_fresh_module_state_and_restores_the_process(monkey
         assert os.environ["I16_TASK_ENV"] == "set" and os.environ["I16_KEEP"] == "kept"
         assert not module_warnings.get_warning_messages()
         module_warnings.warn("a warning of the module run")
+        assert module_warnings.get_warning_messages()  # in the result, not on the controller's display
         basic._ANSIBLE_ARGS = b"{}"
         os.environ["I16_MODULE_SET"] = "x"
         os.chdir(str(tmp_path))
