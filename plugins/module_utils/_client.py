@@ -298,7 +298,8 @@ class AuthentikClient:
                     % (method, display, self.base, attempt + 1, self.clock() - started, _short_exc(exc))),
                     method, display, sent=sent, transient=True)
             retry_after = _retry_after(resp.headers.get("Retry-After")) if resp.status_code in RETRY_STATUSES else None
-            transient = resp.status_code in RETRY_STATUSES or (resp.status_code == 500 and self._not_ready(resp))
+            transient = (resp.status_code in RETRY_STATUSES or (resp.status_code == 500 and self._not_ready(resp))
+                         or (resp.status_code == 405 and method == "DELETE" and not resp.content))
             if transient and idempotent:
                 wait = self.retry_wait(attempt + 1, started, retry_after, retries)
                 if wait is not None:
@@ -385,7 +386,11 @@ class AuthentikClient:
                 msg += " (the token's user needs the permission%s %s, globally or on this object)" % (
                     "s" if " and " in permission else "", permission)
         if status == 405:
-            # authentik 2025.12.4 answers a DELETE of a RAC connection token without delete_connectiontoken with 405
+            # authentik 2025.12.4's error page accepts only GET: a request other than GET that fails inside authentik (a
+            # server error) is answered 405 with no body. An outpost DELETE does that now and then (retried as transient
+            # above); a DELETE of a RAC connection token without delete_connectiontoken always does.
+            if not text.strip():
+                msg += "; authentik failed on this request (authentik 2025.12.4 answers 405 to a failed request other than GET)"
             permission = required_permission(method, display)
             if permission:
                 msg += (" (authentik 2025.12.4 answers 405 here also when the token's user lacks the permission%s %s)"

@@ -447,6 +447,24 @@ def test_405_to_a_request_with_a_known_permission_names_it(server):
     assert exc.value.msg == 'PATCH /api/v3/x/1/: HTTP 405: Method "PATCH" not allowed.'
 
 
+def test_405_without_body_to_a_delete_is_a_server_failure_retried(server):
+    # authentik 2025.12.4 answers a request other than GET that fails inside it with 405 and no body
+    server.push(405, raw="")
+    server.push(204)
+    cl = client(server)
+    cl.request("DELETE", "outposts/instances/0b0e/")
+    assert len(server.seen) == 2 and cl.sleeps == [0.5]
+    server.push(405, raw="")
+    with pytest.raises(AuthentikError) as exc:
+        client(server).request("DELETE", "outposts/instances/0b0e/", retries=0)
+    assert exc.value.msg.startswith("DELETE /api/v3/outposts/instances/0b0e/: HTTP 405: ")
+    assert "authentik failed on this request (authentik 2025.12.4 answers 405 to a failed request other than GET)" in exc.value.msg
+    server.push(405, raw="")
+    with pytest.raises(AuthentikError):
+        client(server).request("POST", "outposts/instances/", body={})
+    assert len(server.seen) == 4  # a POST is never sent twice
+
+
 def test_html_error_page_is_one_readable_line(server):
     server.push(502, raw="<html><head><title>502 Bad Gateway</title></head>\n<body><h1>Bad Gateway</h1></body></html>")
     with pytest.raises(AuthentikError) as exc:
