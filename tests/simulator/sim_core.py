@@ -59,7 +59,6 @@ NOT_FOUND_PAGE = ("<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"UT
                   "<body><h1 class=\"pf-c-title pf-m-3xl\">Not Found</h1></body>\n</html>\n")
 
 
-
 # Where authentik 2025.12.4 itself departs from the authentik-client models (seen on the real server; the parity
 # suite keeps this honest), a response check lets exactly that pass:
 # - fields it answers with null although the models declare them non-nullable (a RAC provider's invalidation_flow,
@@ -76,6 +75,7 @@ def _real_server_deviation(err):
     if err.get("type") == "missing":
         return field in NEWER_THAN_SIMULATED
     return err.get("input", "") is None and field in REAL_SERVER_NULLS
+
 
 def _fixed_uuid(name):
     """The fixed UUID of a seeded object: ``uuid5(NAMESPACE_DNS, name)``."""
@@ -820,9 +820,9 @@ class SimulatorCore:
             except ValueError as exc:
                 errors = [err for err in getattr(exc, "errors", lambda: [])() if not _real_server_deviation(err)]
                 if errors or not hasattr(exc, "errors"):
-                    problems.append("; ".join("%s: %s (got %r)" % (".".join(str(x) for x in err.get("loc", ())),
-                                                                  err.get("msg"), err.get("input")) for err in errors)
-                                    or str(exc).replace("\n", " "))
+                    described = ["%s: %s (got %r)" % (".".join(str(x) for x in err.get("loc", ())), err.get("msg"), err.get("input"))
+                                 for err in errors]
+                    problems.append("; ".join(described) or str(exc).replace("\n", " "))
             problems.extend(self._unknown_response_keys(model, payload))
         if problems:
             return self._violation("%s %s: %d response does not match %s: %s" % (req.method, req.path, status, model_name, "; ".join(problems)))

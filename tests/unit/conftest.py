@@ -52,6 +52,7 @@ def module_side():
         if saved is not None:
             module_internal.is_controller = saved
 
+
 # Fixtures that start a simulator (directly or through another fixture such as run_module).
 SIMULATOR_FIXTURES = frozenset(("simulator", "sim", "server", "tls_server", "https"))
 
