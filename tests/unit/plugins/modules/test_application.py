@@ -5,7 +5,11 @@
 every provider type, a provider owned by another application (one-line error, no write), check mode (0 writes, a
 provider that does not exist yet is predicted with a warning), diff, delete, bad slug."""
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+
+# boilerplate that ansible-test sanity of ansible-core 2.16 requires in these files
+__metaclass__ = type
 
 MODULE = "application"
 

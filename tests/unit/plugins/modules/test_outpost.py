@@ -5,7 +5,11 @@
 providers_mode add/remove, config compared on the keys given and sent merged, the type that cannot change, check
 mode, service_connection, delete."""
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+
+# boilerplate that ansible-test sanity of ansible-core 2.16 requires in these files
+__metaclass__ = type
 
 MODULE = "outpost"
 

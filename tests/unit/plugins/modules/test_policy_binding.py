@@ -5,7 +5,11 @@
 binding and kept order for an existing one, endpoint targets by name within a provider, flows, policies, users,
 check mode with targets that do not exist yet, delete, argument errors."""
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+
+# boilerplate that ansible-test sanity of ansible-core 2.16 requires in these files
+__metaclass__ = type
 
 MODULE = "policy_binding"
 
