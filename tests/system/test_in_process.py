@@ -40,7 +40,7 @@ EVERY_MODULE = """
     - authentik.api.rac_endpoint: {name: i16-mode, provider: 99999, protocol: ssh, host: h}
       ignore_errors: true
     - authentik.api.application: {slug: i16-mode, name: i16-mode}
-    - authentik.api.outpost: {name: i16-mode, type: rac}
+    - authentik.api.outpost: {name: i16-mode, type: rac, providers: [i16-mode]}
     - authentik.api.policy_binding: {application: i16-mode, group: i16-mode}
       ignore_errors: true
 """
