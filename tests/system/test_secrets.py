@@ -29,6 +29,7 @@ The one allowed occurrence is a token key in the ``key`` field of a task that as
 from __future__ import annotations
 
 import glob
+import json
 import os
 import re
 import textwrap
@@ -39,6 +40,11 @@ import yaml
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 TARGETS = sorted(glob.glob(os.path.join(REPO, "tests", "integration", "targets", "*", "tasks", "main.yml")))
 EXAMPLES = sorted(glob.glob(os.path.join(REPO, "examples", "*.yml")))
+# What an example needs from the command line (-e, from a vault in real use) and its inventory, by file name.
+EXAMPLE_ARGS = {
+    "rac_end_to_end.yml": (["-e", json.dumps(dict(rac_name="secrets-e2e", rac_rdp_password="Vault-Secret-E2E"))],
+                           "[windows]\nwin1 ansible_host=10.14.0.1\nwin2 ansible_host=10.14.0.2\n"),
+}
 ADMIN_TOKEN = "sim-admin-token"
 ALICE_TOKEN = "sim-alice-token"
 
@@ -200,7 +206,8 @@ def verbose_runs(sim, playbook, monkeypatch):
         wrapper += "    - name: Target %s\n      ansible.builtin.include_tasks: %s\n" % (target, path)
     runs = [("integration targets", playbook(wrapper, "-vvv", "--diff"))]
     for path in EXAMPLES:
-        runs.append(("examples/" + os.path.basename(path), playbook(path, "-vvv", "--diff")))
+        extra, inventory = EXAMPLE_ARGS.get(os.path.basename(path), ([], None))
+        runs.append(("examples/" + os.path.basename(path), playbook(path, "-vvv", "--diff", *extra, inventory=inventory)))
     for name, run in runs:
         assert run.rc == 0, "%s failed in %s:\n%s" % (name, failed_tasks(run.output), run.output[-4000:])
         # normal module execution says "Using module file", in-process execution "running in the controller process"
@@ -223,6 +230,7 @@ def verbose_runs(sim, playbook, monkeypatch):
     missing = sorted(passwords - set(saved))
     assert not missing, "passwords written in the playbooks were never stored in a RAC property mapping: %s" % missing
     assert len(passwords) >= 3, "the targets and examples should put passwords in static_settings: %s" % sorted(passwords)
+    assert "Vault-Secret-E2E" in saved, "the vault password given to examples/rac_end_to_end.yml was never stored"
     for password, label in saved.items():
         secrets.setdefault(password, label)
     assert len(secrets) >= 2 + len(written) + len(passwords)
