@@ -74,7 +74,7 @@ QUICK = dict(items=10, block=5, reps=1, scale_items=5, scale_reps=1, bulk=150, t
 MODULES = ("core_token", "rac_provider", "rac_connection_token", "rac_connection_token_info")  # the first release
 #: the modules of section 1 (request counts)
 COUNT_MODULES = MODULES + ("rac_property_mapping", "rac_endpoint")
-OVERHEAD_MODULES = COUNT_MODULES  # section 2: every module
+OVERHEAD_MODULES = COUNT_MODULES + ("application", "outpost", "policy_binding")  # section 2: every module
 
 
 # ------------------------------------------------------------------------------------------------
@@ -530,6 +530,9 @@ def _noop_fixture(sim):
     endpoint = sim.seed_endpoint("bench-noop", provider)
     ctok = sim.seed_connection_token(provider, endpoint, ADMIN_PK)
     sim.seed_mapping("bench-noop", static_settings={"port": "22"})
+    app = sim.seed_application("bench-noop", name="Bench", provider=provider)
+    sim.seed_outpost("bench-noop", [provider], config={"log_level": "info"})
+    sim.seed_binding(app, order=0, user=ADMIN_PK)
     return {
         "core_token": dict(identifier="bench-noop", user=str(ADMIN_PK), intent="app_password", expiring=False,
                            description="bench"),
@@ -538,6 +541,9 @@ def _noop_fixture(sim):
         "rac_connection_token_info": dict(endpoint=endpoint),
         "rac_property_mapping": dict(name="bench-noop", static_settings={"port": "22"}),
         "rac_endpoint": dict(endpoint_uuid=endpoint, host="10.0.0.10"),
+        "application": dict(slug="bench-noop", name="Bench", provider=str(provider)),
+        "outpost": dict(name="bench-noop", type="rac", providers=[str(provider)], config={"log_level": "info"}),
+        "policy_binding": dict(application=app, user=str(ADMIN_PK), order=0, enabled=True),
     }
 
 

@@ -520,6 +520,24 @@ class AppsArea(RacArea):
             self.applications[slug] = app
             return app["pk"]
 
+    def seed_outpost(self, name, providers, type="rac", config=None):  # pylint: disable=redefined-builtin
+        """Add an outpost serving ``providers`` (pks), with no API token of its own; returns its pk (UUID string)."""
+        with self.lock:
+            if any(o["name"] == name for o in self.outposts.values()):
+                raise ValueError("outpost name %r is taken" % name)
+            pk = str(uuid.uuid4())
+            self.outposts[pk] = dict(pk=pk, name=name, type=type, providers=list(providers), service_connection=None,
+                                     config=dict(config or {}), managed=None)
+            return pk
+
+    def seed_binding(self, target, order=0, group=None, user=None, policy=None):
+        """Add a policy binding of ``target`` (a UUID) to one group, user or policy; returns its pk (UUID string)."""
+        with self.lock:
+            pk = str(uuid.uuid4())
+            self.bindings[pk] = dict(pk=pk, target=target, order=order, group=group, user=user, policy=policy, negate=False,
+                                     enabled=True, timeout=30, failure_result=False)
+            return pk
+
     def get_application(self, slug):
         with self.lock:
             return self._app_obj(self.applications[slug]) if slug in self.applications else None

@@ -67,3 +67,14 @@ def test_bulk_revoke_uses_one_connection(sim, bench, by_names):
     assert counted.ok, _failed(rows)
     assert counted.data["connections"] == 1
     assert counted.data["requests"] == 2 + 150 + (3 if by_names else 0)
+
+
+def test_noop_overhead_rows_cover_every_module(sim, bench):
+    """Section 2 (no-op tasks against uri GETs) has a row for every module of the collection, each no-op 1 request."""
+    modules = set(name[:-3] for name in os.listdir(os.path.join(REPO, "plugins", "modules"))
+                  if name.endswith(".py") and not name.startswith("_"))
+    assert set(bench_run.OVERHEAD_MODULES) == modules
+    rows = bench_run.measure_overhead(bench, items=2, reps=1, judge_times=False, block=2)
+    counts = dict((row.name.split(" no-op", 1)[0], row) for row in rows if row.name.endswith("no-op: requests per task"))
+    assert set(counts) == modules, _failed(rows)
+    assert all(row.ok for row in counts.values()), _failed(rows)

@@ -105,7 +105,18 @@ class ModuleRunner:
         result = json.loads(text)
         result["_rc"] = exc.value.code
         result["_raw"] = text
+        result["_warnings"] = _warning_texts(result)
         return result
+
+
+def _warning_texts(result):
+    """The warnings' texts (ansible-core 2.19+ returns each warning as a dict with its message)."""
+    out = []
+    for warning in result.get("warnings", []):
+        while isinstance(warning, dict):
+            warning = warning.get("event") or warning.get("msg") or warning.get("message")
+        out.append(str(warning))
+    return out
 
 
 @pytest.fixture

@@ -140,16 +140,6 @@ def assert_clear_failure(result, fragments):
     assert ADMIN_TOKEN not in result["_raw"]
 
 
-def warnings_of(result):
-    """Warning texts (ansible-core 2.19+ returns them as dicts with a message)."""
-    out = []
-    for warning in result.get("warnings", []):
-        while isinstance(warning, dict):
-            warning = warning.get("event") or warning.get("msg") or warning.get("message")
-        out.append(str(warning))
-    return out
-
-
 def server_state(sim):
     """Everything the modules could change, for before/after comparison."""
     with sim.lock:
@@ -713,7 +703,7 @@ def test_tls_ca_path_verifies(https, run_module):
     result = run_module("core_token", url=https.url, identifier="rel-tls", ca_path=https.ca, expiring=False)
     assert_ok(result)
     assert result["changed"] is True and https.get_token("rel-tls") is not None
-    assert not any(TLS_WARNING in w for w in warnings_of(result))
+    assert not any(TLS_WARNING in w for w in result["_warnings"])
 
 
 def test_tls_ca_path_of_another_ca_fails(https, run_module):
@@ -726,7 +716,7 @@ def test_tls_validate_certs_false_works_with_a_warning(https, run_module):
     result = run_module("core_token", url=https.url, identifier="rel-tls", validate_certs=False, expiring=False)
     assert_ok(result)
     assert result["changed"] is True
-    assert any(TLS_WARNING in w for w in warnings_of(result)), result.get("warnings")
+    assert any(TLS_WARNING in w for w in result["_warnings"]), result.get("warnings")
 
 
 @pytest.mark.parametrize("value", ["true", "1", "yes", "True"])
@@ -734,7 +724,7 @@ def test_tls_authentik_insecure_env_works_with_a_warning(https, run_module, monk
     monkeypatch.setenv("AUTHENTIK_INSECURE", value)
     result = run_module("core_token", url=https.url, identifier="rel-tls", expiring=False)
     assert_ok(result)
-    assert any(TLS_WARNING in w for w in warnings_of(result)), result.get("warnings")
+    assert any(TLS_WARNING in w for w in result["_warnings"]), result.get("warnings")
 
 
 @pytest.mark.parametrize("value, validate_certs", [("false", None), ("", None), ("true", True), ("not-a-bool", None)])

@@ -14,16 +14,6 @@ __metaclass__ = type
 MODULE = "application"
 
 
-def warnings_of(result):
-    """Warning texts (ansible-core 2.19+ returns them as dicts with a message)."""
-    out = []
-    for warning in result.get("warnings", []):
-        while isinstance(warning, dict):
-            warning = warning.get("event") or warning.get("msg") or warning.get("message")
-        out.append(warning)
-    return out
-
-
 def test_create_noop_update_delete(sim, run_module):
     pk = sim.seed_provider("Windows servers")
     sim.reset_counts()
@@ -71,7 +61,7 @@ def test_check_mode_predicts_and_writes_nothing(sim, run_module, failed_cleanly)
     sim.reset_counts()
     r = run_module(MODULE, slug="windows", name="Windows", provider="Not yet", check_mode=True, diff=True)
     assert r["changed"] is True and sim.writes() == 0, r
-    assert "provider: 'Not yet' does not exist yet; assuming it is created earlier in this play" in warnings_of(r)[0]
+    assert "provider: 'Not yet' does not exist yet; assuming it is created earlier in this play" in r["_warnings"][0]
     assert r["diff"]["after"]["provider"] == "<known after apply: provider 'Not yet'>"
     r = run_module(MODULE, slug="windows", name="Windows", provider="Not yet")
     failed_cleanly(r, "provider: no provider 'Not yet' found")

@@ -14,16 +14,6 @@ __metaclass__ = type
 MODULE = "outpost"
 
 
-def warnings_of(result):
-    """Warning texts (ansible-core 2.19+ returns them as dicts with a message)."""
-    out = []
-    for warning in result.get("warnings", []):
-        while isinstance(warning, dict):
-            warning = warning.get("event") or warning.get("msg") or warning.get("message")
-        out.append(warning)
-    return out
-
-
 def test_create_noop_and_token(sim, run_module):
     a = sim.seed_provider("rac-a")
     sim.reset_counts()
@@ -66,7 +56,7 @@ def test_type_cannot_change_and_check_mode(sim, run_module, failed_cleanly):
     failed_cleanly(run_module(MODULE, name="rac", type="proxy"), "type: outpost 'rac' is of type 'rac' and its type cannot change")
     assert sim.writes() == 0
     r = run_module(MODULE, name="new", type="rac", providers=["later"], check_mode=True)
-    assert r["changed"] is True and sim.writes() == 0 and "does not exist yet" in warnings_of(r)[0], r
+    assert r["changed"] is True and sim.writes() == 0 and "does not exist yet" in r["_warnings"][0], r
     failed_cleanly(run_module(MODULE, name="new", type="rac"), "providers: required to create outpost 'new'")
     failed_cleanly(run_module(MODULE, name="rac", service_connection="docker"), "service_connection: no outpost service connection 'docker'")
     assert run_module(MODULE, name="rac", service_connection="")["changed"] is False

@@ -14,16 +14,6 @@ __metaclass__ = type
 MODULE = "policy_binding"
 
 
-def warnings_of(result):
-    """Warning texts (ansible-core 2.19+ returns them as dicts with a message)."""
-    out = []
-    for warning in result.get("warnings", []):
-        while isinstance(warning, dict):
-            warning = warning.get("event") or warning.get("msg") or warning.get("message")
-        out.append(warning)
-    return out
-
-
 def test_group_on_application_order_and_noop(sim, run_module):
     app = sim.seed_application("windows")
     admins = [g for g in sim.groups.values() if g["name"] == "authentik Admins"][0]["pk"]
@@ -66,11 +56,11 @@ def test_check_mode_with_targets_not_yet_created(sim, run_module, failed_cleanly
     sim.reset_counts()
     r = run_module(MODULE, application="later", group="later-group", check_mode=True, diff=True)
     assert r["changed"] is True and sim.writes() == 0, r
-    assert "application: 'later' does not exist yet; assuming it is created earlier in this play (check mode)" in warnings_of(r)
-    assert "group: 'later-group' does not exist yet; assuming it is created earlier in this play (check mode)" in warnings_of(r)
+    assert "application: 'later' does not exist yet; assuming it is created earlier in this play (check mode)" in r["_warnings"]
+    assert "group: 'later-group' does not exist yet; assuming it is created earlier in this play (check mode)" in r["_warnings"]
     r = run_module(MODULE, rac_endpoint="dc09", rac_provider="later-provider", user="alice", check_mode=True)
     assert r["changed"] is True and sim.writes() == 0, r
-    assert [w for w in warnings_of(r) if "rac_provider: 'later-provider' does not exist yet" in w]
+    assert [w for w in r["_warnings"] if "rac_provider: 'later-provider' does not exist yet" in w]
     failed_cleanly(run_module(MODULE, application="later", group="authentik Admins"), "application: no application 'later' found")
     assert sim.writes() == 0
 
