@@ -35,6 +35,7 @@ APT_PACKAGES=(build-essential pkg-config ca-certificates libffi-dev libssl-dev l
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 self="$repo/scripts/authentik-server.sh"
 orm_py="$repo/scripts/authentik_orm.py"
+build_tools="$repo/scripts/authentik-build-tools.txt"
 
 die() { echo "authentik-server: $*" >&2; exit 1; }
 log() { echo "authentik-server: [$(date +%H:%M:%S)] $*" >&2; }
@@ -242,7 +243,7 @@ extract_source() {
 }
 
 install_deps() {
-  local stamp="$3:$DEPS_RECIPE" python
+  local stamp="$3:$DEPS_RECIPE:$(sha256sum < "$build_tools" | cut -c1-16)" python
   [ "$(cat "$venv/.stamp" 2>/dev/null)" = "$stamp" ] && return 0
   python=$(find_python313)
   log "venv with $python and the exact versions of uv.lock (lxml and xmlsec built from source)"
@@ -250,15 +251,31 @@ install_deps() {
   "$python" -m venv "$venv"
   "$venv/bin/python" -m pip install -q --disable-pip-version-check "uv==$UV_VERSION" 2>&1 \
     | { grep -v "is neither a file nor a directory" || true; }
-  local req="$home/requirements.txt"
+  local req="$home/requirements.txt" constraints="$home/build-constraints.txt"
   (cd "$src" && "$venv/bin/uv" export --frozen --no-dev --no-hashes --no-emit-project --no-header --no-annotate \
     --format requirements.txt -o "$req" > /dev/null)
   # uv.lock pins opencontainers to a git commit; the package index's 0.0.15 is the same code.
   sed -i 's|^opencontainers @ git+.*$|opencontainers==0.0.15|' "$req"
+  # Every build environment (a package built from source, and what its pyproject.toml asks for) gets uv.lock's
+  # versions, and the build tools that uv.lock does not pin get ours: without it, xmlsec's build resolves the
+  # newest lxml and Cython of the day, and what the index publishes next week can break the build.
+  local twice
+  twice=$(grep -oE '^[A-Za-z0-9._-]+==' "$build_tools" | grep -ixF -f <(grep -oE '^[A-Za-z0-9._-]+==' "$req") || true)
+  [ -z "$twice" ] || die "$build_tools pins what uv.lock pins already: ${twice//$'\n'/ } (remove it there)"
+  cat "$req" "$build_tools" | grep -E '^[A-Za-z0-9]' > "$constraints"
   (cd "$src" && UV_PYTHON_DOWNLOADS=never UV_NATIVE_TLS=1 UV_CONCURRENT_BUILDS=2 UV_LINK_MODE=copy \
-    "$venv/bin/uv" pip install -q --python "$venv/bin/python" --no-binary lxml --no-binary xmlsec -r "$req") \
-    > "$logs/deps.log" 2>&1 || { tail -30 "$logs/deps.log" >&2; die "dependency install failed (log: $logs/deps.log)"; }
+    "$venv/bin/uv" pip install -v --python "$venv/bin/python" --build-constraints "$constraints" \
+    --no-binary lxml --no-binary xmlsec -r "$req") > "$logs/deps.log" 2>&1 || deps_failed
   echo "$stamp" > "$venv/.stamp"
+}
+
+# One line naming the package that could not be had or built (and uv's reason), after the end of the log.
+deps_failed() {
+  local what why
+  tail -30 "$logs/deps.log" >&2
+  what=$(grep -oE 'Failed to (download and build|build|download|resolve)[^`]*`[^`]+`' "$logs/deps.log" | tail -n1 || true)
+  why=$(grep -E '^ *(╰─▶|error:) ' "$logs/deps.log" | tail -n1 | sed -E 's/^ *(╰─▶|error:) *//' | cut -c1-200 || true)
+  die "dependency install failed: ${what:-see the log}${why:+: $why} (pins: uv.lock and $build_tools; log: $logs/deps.log)"
 }
 
 # A new cluster and database, migrated, blueprints applied, an admin token; kept as the template that

@@ -6,7 +6,7 @@
 # tests/integration/integration_config.yml, written into ansible-test's copy of the collection.
 #
 #   scripts/integration.sh [VENV] [TARGET...]      (VENV defaults to .venv)
-#   AUTHENTIK_API_TEST_MODES="in-process normal"    (the default; one pass per mode, see below)
+#   AUTHENTIK_API_TEST_MODES="in-process normal"    (default: in-process; one pass per mode, see below)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=${1:-.venv}; shift || true
@@ -14,10 +14,10 @@ PYTHON=$venv/bin/python
 export PYTHON
 # shellcheck source=scripts/sim-env.sh
 source scripts/sim-env.sh
-# AUTHENTIK_API_TEST_MODES: how the modules run, one pass over the targets per mode (default: both):
+# AUTHENTIK_API_TEST_MODES: how the modules run, one pass over the targets per mode (default: in-process only):
 #   in-process  the collection's action plugins run the modules inside the controller (the default for users)
 #   normal      authentik_api_in_process: false, Ansible's normal module execution (AnsiballZ, a Python per task)
-read -r -a modes <<<"${AUTHENTIK_API_TEST_MODES:-in-process normal}"
+read -r -a modes <<<"${AUTHENTIK_API_TEST_MODES:-in-process}"
 cfg=$(mktemp)
 rc=0
 for mode in "${modes[@]}"; do

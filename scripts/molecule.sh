@@ -6,7 +6,7 @@
 #   scripts/molecule.sh [VENV] [MOLECULE TEST ARGS...]
 #       VENV defaults to .venv; without ARGS every scenario runs (`molecule test -s NAME` each), e.g.
 #       scripts/molecule.sh .venv -s default
-#   AUTHENTIK_API_TEST_MODES="in-process normal"   (the default: each scenario once per mode, see below)
+#   AUTHENTIK_API_TEST_MODES="in-process normal"   (default: in-process; each scenario once per mode)
 #
 # No Docker: molecule's built-in `default` driver runs every playbook on localhost with a local connection.
 # molecule finds the scenarios itself when it runs in the collection's root (it sees galaxy.yml and then looks
@@ -30,10 +30,10 @@ export ANSIBLE_NOCOLOR=${ANSIBLE_NOCOLOR:-1} ANSIBLE_FORCE_COLOR=0 ANSIBLE_RETRY
 # molecule keeps its state and inventory under MOLECULE_EPHEMERAL_DIRECTORY (else ~/.cache/.../molecule.*):
 # give each scenario a fresh throw-away one, so that runs, scenarios and clean copies of the tree never
 # share state (a stale "converged" state would make molecule skip steps).
-# AUTHENTIK_API_TEST_MODES: one `molecule test` per mode (default: both): in-process (the collection's action
+# AUTHENTIK_API_TEST_MODES: one `molecule test` per mode (default: in-process only): in-process (the collection's action
 # plugins run the modules inside the controller) and normal (AUTHENTIK_API_IN_PROCESS=false: Ansible's normal
 # module execution, a Python per task).
-read -r -a modes <<<"${AUTHENTIK_API_TEST_MODES:-in-process normal}"
+read -r -a modes <<<"${AUTHENTIK_API_TEST_MODES:-in-process}"
 rc=0
 run() {
   local eph mode in_process t0

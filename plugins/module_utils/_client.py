@@ -50,7 +50,7 @@ USER_AGENT = "authentik.api-ansible/1.0.0"
 IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "DELETE"))
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
 MAX_PAGE_SIZE = 100
-RETRY_TIMEOUT = 30.0  # default time budget of the retries of one request, seconds
+RETRY_TIMEOUT = 60.0  # default time budget of the retries of one request, seconds: rides out a restart of authentik
 BACKOFF = 0.5  # first backoff wait, doubled after each retry
 MAX_WAIT = 5.0  # cap of one backoff wait (a Retry-After is honoured as long as it fits in the budget)
 # A ConnectionError that is a failed DNS lookup (urllib3 1.x and 2.x, glibc, musl, macOS, Windows): no retry fixes it.

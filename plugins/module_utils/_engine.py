@@ -26,6 +26,7 @@ import re
 import uuid
 
 from ansible_collections.authentik.api.plugins.module_utils._client import AuthentikError
+from ansible_collections.authentik.api.plugins.module_utils._locks import IdentityLock
 
 MASK = "********"
 MASK_CHANGED = "******** (new value)"
@@ -614,6 +615,9 @@ def find(module, res, ident, scope=None):
     found = [obj for obj in found
              if obj.get(res.lookup_field) == ident and all(obj.get(name) == value for name, value in scope.items())]
     if len(found) > 1:
+        kept = _collapse(module, res, found)
+        if kept is not None:
+            return kept
         where = "".join(" of %s %r" % (name, module.params.get(name)) for name in scope)
         if res.address:
             hint = "give %s to choose one, or rename the others" % res.address[0]
@@ -663,10 +667,49 @@ def _find_match(module, res, ident, resolved):
         module._authentik_sequence = max([obj.get(res.sequence) for obj in listed if isinstance(obj.get(res.sequence), int)] + [-1])
     found = [obj for obj in listed if all(obj.get(api) == value for api, value in ident.items() if api not in filtered)]
     if len(found) > 1:
+        kept = _collapse(module, res, found)
+        if kept is not None:
+            return kept
         raise AuthentikError("%s: %d %ss match %s (%s); authentik should not allow that, resolve it by hand" % (
             "/".join(name for name in res.match if module.params.get(name) is not None), len(found), res.what,
             _describe(module, res), ", ".join(str(obj.get(res.key)) for obj in found)), sent=False)
     return found[0] if found else None
+
+
+def _collapse(module, res, found):
+    """Namesakes that are one object made twice (forks of two controllers that raced, or of a run before the
+    collection locked its creates): equal in every field the resource declares, the ``sequence`` field aside when the
+    task does not set it (the collection chose it). The first by (sequence, key) is kept and the others are deleted
+    (in check mode only reported), with a warning naming them; returns the kept object. Namesakes that differ in
+    anything are never deleted: None (the caller's error lists them)."""
+    def managed(obj):
+        out = []
+        for name, field in res.fields.items():
+            api = field.api or name
+            if field.api is False or (api == res.sequence and module.params.get(name) is None):
+                continue
+            value = obj.get(api)
+            if isinstance(value, list) and all(isinstance(v, (str, int)) for v in value):
+                value = sorted(value, key=str)
+            out.append((api, value))
+        return out
+
+    first = managed(found[0])
+    if any(managed(obj) != first for obj in found[1:]):
+        return None
+    found = sorted(found, key=lambda obj: (obj.get(res.sequence) if res.sequence else 0, str(obj.get(res.key))))
+    kept, extra = found[0], found[1:]
+    if not module.check_mode:
+        for obj in extra:
+            delete(module, res, obj)
+    removed = [str(obj.get(res.key)) for obj in extra]
+    module._authentik_removed = getattr(module, "_authentik_removed", []) + removed
+    module.warn("%s: %d %ss %s are equal in every field this module manages: one object made %d times (a race of "
+                "several controllers); %s %s and kept %s" % (
+                    res.lookup_option or "/".join(res.match), len(found), res.what,
+                    _describe(module, res) if res.match else "named %r" % kept.get(res.lookup_field), len(found),
+                    "would delete" if module.check_mode else "deleted", ", ".join(removed), kept.get(res.key)))
+    return kept
 
 
 def _describe(module, res):
@@ -699,15 +742,18 @@ def identity(module, res):
     return value
 
 
-def locate(module, res):
+def locate(module, res, hold=None):
     """The object the params designate: ``(ident, scope, current)``.
 
     By ``res.address`` when that option is set: one GET of the object's URL, ``ident`` None. Otherwise by
     the lookup option within the scope fields (each resolved first: a name costs one request): ``ident``
-    is the validated identity, ``scope`` the resolved scope fields, ``current`` the object or None."""
+    is the validated identity, ``scope`` the resolved scope fields, ``current`` the object or None.
+    ``hold(ident, scope)``, when given, is called right before the lookup (``ensure`` takes the identity's lock)."""
     params = module.params
     if res.match:
         ident, resolved = _match_ident(module, res)
+        if hold:
+            hold(sorted(ident.items()), ())
         return ident, resolved, _find_match(module, res, ident, resolved)
     if res.address is not None and params.get(res.address[0]) is not None:
         option, field = res.address
@@ -722,6 +768,8 @@ def locate(module, res):
                 name, res.what, ident, res.lookup_option, name, "; or give %s" % res.address[0] if res.address else ""),
                 sent=False)
         scope[name] = res.fields[name].resolve(module, name, params[name], scope)
+    if hold:
+        hold(ident, sorted(scope.items()))
     return ident, scope, find(module, res, ident, scope)
 
 
@@ -750,7 +798,29 @@ class _Chain(dict):
 # --------------------------------------------------------------------------------------------
 
 def ensure(module, res):
-    """Make the object match the module's params; return the module result (changed, object, diff)."""
+    """Make the object match the module's params; return the module result (changed, object, diff).
+
+    Outside check mode the lookup and the create (or update) of one identity hold its ``IdentityLock``: the forks
+    of one controller that declare the same object do it one after the other, and all but the first find it."""
+    held = []
+
+    def hold(ident, scope):
+        if (module.params.get("state") or "present") != "absent" and not module.check_mode:
+            held.append(IdentityLock(getattr(module.client, "base", ""), res.path, ident, scope).acquire())
+
+    module._authentik_removed = []
+    try:
+        result = _ensure(module, res, hold)
+    finally:
+        for lock in held:
+            lock.release()
+    if module._authentik_removed:
+        result["changed"] = True
+        result["duplicates_removed"] = module._authentik_removed
+    return result
+
+
+def _ensure(module, res, hold):
     params = module.params
     state = params.get("state") or "present"
     _hide_secrets(module, res)
@@ -758,7 +828,7 @@ def ensure(module, res):
         for name, field in res.fields.items():
             if field.ref is None and params.get(name) is not None:
                 field.resolve(module, name, params[name], {})
-    ident, scope, current = locate(module, res)
+    ident, scope, current = locate(module, res, hold)
     addressed = ident is None and res.address is not None
 
     if state == "absent":
@@ -891,11 +961,13 @@ def _create(module, res, ident, body, scope=None):
     """POST the new object. A POST is never blindly retried: after a lost answer, a gateway error,
     a 429, an outage or an "already exists" (a concurrent run), the object is looked up again; if it is there
     the run converges on it, else the POST is sent again (bounded like any retry by ``retries`` and
-    ``retry_timeout``, counted from the first POST).
+    ``retry_timeout``, counted from the first POST). When it gives up, the error counts every request of the
+    loop (POSTs and re-reads, with their own retries) and the time it took, waits included.
     Returns ``(object, how)``: how is "created", "lost" (found after an unanswered POST, which may
     have been ours) or "taken" (created by somebody else)."""
     client = module.client
     started = client.clock()
+    sent_before = client.request_count
     attempt = 0
     lost_before = False  # an earlier POST of this run may have landed after the re-read: "already exists" is then ours
     while True:
@@ -904,11 +976,20 @@ def _create(module, res, ident, body, scope=None):
         except AuthentikError as exc:
             taken = exc.status == 400 and any("already exists" in msg for msg in exc.field_messages(res.lookup_field))
             lost = exc.transient or (exc.status is None and exc.method is not None)
-            if not (taken or lost):
-                raise
-            existing = find(module, res, ident, scope)
+            # authentik checks uniqueness before it inserts: a POST that raced past the check fails in the database
+            # insert, which authentik 2025.12.4 answers with a bodiless 405 (its error page takes only GET) or a
+            # 500 page. Maybe taken: look again.
+            maybe = exc.status in (405, 500) and exc.detail is None and not lost
+            if not (taken or lost or maybe):
+                raise _retold(client, exc, sent_before, started) if attempt else exc
+            try:
+                existing = find(module, res, ident, scope)
+            except AuthentikError as again:
+                raise _retold(client, again, sent_before, started)
             if existing is not None:
                 return existing, "lost" if (lost or lost_before) else "taken"
+            if maybe:  # not a race after all: authentik failed on this request
+                raise _retold(client, exc, sent_before, started) if attempt else exc
             if taken:
                 if res.conflict:
                     raise AuthentikError(res.conflict % {"value": ident, "server": exc.msg}, exc.method, exc.path, exc.status,
@@ -917,9 +998,24 @@ def _create(module, res, ident, body, scope=None):
             attempt += 1
             wait = client.retry_wait(attempt, started, exc.retry_after)  # a 429/503 may say when to come back
             if wait is None:
-                raise
+                raise _retold(client, exc, sent_before, started)
             lost_before = True
             client.sleep(wait)
+
+
+_ATTEMPTS = re.compile(r"after \d+ attempt\(s\) in \d+ s")
+
+
+def _retold(client, exc, sent_before, started):
+    """``exc`` (the last failure of a create loop) with the loop's every request and its whole time: "after 9
+    attempt(s) in 41 s", not the 1 attempt of its last POST."""
+    told = "after %d attempt(s) in %.0f s (POSTs and re-reads, waits included)" % (
+        client.request_count - sent_before, client.clock() - started)
+    msg, count = _ATTEMPTS.subn(told, exc.msg, count=1)
+    if not count:
+        msg = "%s (gave up %s)" % (exc.msg, told)
+    return AuthentikError(msg, exc.method, exc.path, exc.status, exc.detail, sent=exc.sent, retry_after=exc.retry_after,
+                          transient=exc.transient)
 
 
 def delete(module, res, obj):

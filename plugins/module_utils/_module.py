@@ -31,7 +31,7 @@ CONNECTION_ARGSPEC = dict(
     ca_path=dict(type="path"),
     timeout=dict(type="float", default=30),
     retries=dict(type="int"),
-    retry_timeout=dict(type="float", default=30, fallback=(env_fallback, ["AUTHENTIK_RETRY_TIMEOUT"])),
+    retry_timeout=dict(type="float", default=60, fallback=(env_fallback, ["AUTHENTIK_RETRY_TIMEOUT"])),
 )
 
 

@@ -527,7 +527,9 @@ class _Fields:
 class _Fault:
     """One injected fault (see ``AuthentikSimulator.add_fault``)."""
 
-    def __init__(self, method, path_regex, status, times, retry_after, body, drop, delay, after_apply, query_regex):
+    def __init__(self, method, path_regex, status, times, retry_after, body, drop, delay, after_apply, query_regex,
+                 race=False):
+        self.race = race
         self.method = method.upper() if method else None
         self.path_regex = re.compile(path_regex)
         self.query_regex = re.compile(query_regex) if query_regex else None
@@ -613,6 +615,7 @@ class SimulatorCore:
         self.violations = []
         self.connections = 0
         self.faults = []
+        self.write_generation = 0
         self._server = None
         self._thread = None
         self._sockets = set()
@@ -742,7 +745,7 @@ class SimulatorCore:
     # ---------------------------------------------------------------- faults
 
     def add_fault(self, method="GET", path_regex=r".*", status=503, times=1, retry_after=None, body=None, drop=False,
-                  delay=0.0, after_apply=False, query_regex=None):
+                  delay=0.0, after_apply=False, query_regex=None, race=False):
         """Make the next ``times`` requests matching ``method`` (None: any) and ``path_regex`` (re.search on the
         path without query) fail.
 
@@ -750,9 +753,15 @@ class SimulatorCore:
         sent as text/html), or ``drop=True`` to close the connection without answering. ``after_apply=True``
         processes the request first (state changes happen) and then answers with the fault instead.
         ``delay`` sleeps before answering; ``status=None`` without drop only delays. ``times=None``: forever.
+        ``race=True`` (with ``status=None`` and a ``delay``) is authentik's check-then-insert window: the request passed
+        authentik's checks when it arrived, and is applied after the delay; when another write landed meanwhile and
+        the request now meets an "already exists", that is the database's unique constraint failing the insert, which
+        authentik 2025.12.4 answers with a bodiless 405 (its error page takes only GET). Names that authentik does not
+        keep unique (RAC endpoints, group and user bindings) are simply made twice, as on the real server.
         """
         with self.lock:
-            self.faults.append(_Fault(method, path_regex, status, times, retry_after, body, drop, delay, after_apply, query_regex))
+            self.faults.append(_Fault(method, path_regex, status, times, retry_after, body, drop, delay, after_apply, query_regex,
+                                      race))
 
     def _take_fault(self, method, path, query):
         with self.lock:
@@ -854,9 +863,16 @@ class SimulatorCore:
             return self._admin(method, path, headers, body) + (None,)
         self._record(method, path, query)
         fault = self._take_fault(method, path, query)
+        arrived = self.write_generation
         if fault is not None:
             if fault.delay:
                 time.sleep(fault.delay)
+            if fault.race:
+                status, payload, extra = self._api(method, path, query, headers, body)
+                if (status == 400 and "already exists" in json.dumps(payload)
+                        and self.write_generation != arrived):
+                    return 405, None, {}, fault
+                return status, payload, extra, fault
             if not fault.after_apply:
                 if fault.drop:
                     return None, None, {}, fault
@@ -894,6 +910,8 @@ class SimulatorCore:
                     return 404, NOT_FOUND_PAGE, {}
                 with self.lock:
                     status, payload, model_name = self._dispatch(req, route, ident)
+                    if req.method not in ("GET", "HEAD", "OPTIONS") and 200 <= status < 300:
+                        self.write_generation += 1  # a write that changed the state (see add_fault's race)
             except ApiError as exc:
                 status, payload = exc.status, exc.body
                 if status == VIOLATION_STATUS:

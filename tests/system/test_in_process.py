@@ -6,9 +6,9 @@ controller when the task runs there, and fall back to Ansible's normal module ex
 
 Whether a module ran in-process is read from what Ansible leaves behind, not from the plugin's word: with
 ``ANSIBLE_KEEP_REMOTE_FILES=1`` every normal module run keeps its ``AnsiballZ_<module>.py`` in the remote
-temporary directory; an in-process run writes none. ``make system`` runs this file in both modes
-(``AUTHENTIK_API_IN_PROCESS=true`` and ``false``): ``test_the_mode_of_this_run`` checks that the mode asked for
-is the mode that ran; the other tests set the switch themselves.
+temporary directory; an in-process run writes none. ``make system`` runs once; the tests here set the switch
+themselves: ``test_every_module_runs_in_the_mode_asked_for`` runs a task of every module in each mode,
+``test_in_process_results_equal_normal_results`` compares what the two modes register.
 """
 
 from __future__ import annotations
@@ -64,10 +64,14 @@ def run_keeping_files(playbook, tmp_path, text, *args, **env):
     return run, ansiballz_files(remote_tmp)
 
 
-def test_the_mode_of_this_run(sim, playbook, tmp_path):
-    """The mode ``make system`` asked for (AUTHENTIK_API_IN_PROCESS in its environment) is the one that ran."""
-    in_process = os.environ.get("AUTHENTIK_API_IN_PROCESS", "true").lower() not in ("false", "0", "no", "off")
-    run, files = run_keeping_files(playbook, tmp_path, EVERY_MODULE)
+@pytest.mark.parametrize("mode", ["default", "true", "false"])
+def test_every_module_runs_in_the_mode_asked_for(sim, playbook, tmp_path, monkeypatch, mode):
+    """Every module, in the mode AUTHENTIK_API_IN_PROCESS asks for (unset: in-process), runs in that mode and
+    succeeds: the normal-execution proof of every module (the other suites run in-process, the default)."""
+    in_process = mode != "false"
+    monkeypatch.delenv("AUTHENTIK_API_IN_PROCESS", raising=False)
+    env = {"AUTHENTIK_API_IN_PROCESS": mode} if mode != "default" else {}
+    run, files = run_keeping_files(playbook, tmp_path, EVERY_MODULE, **env)
     assert run.rc == 0, run.output[-3000:]
     assert run.recap()["failed"] == 0, run.output[-3000:]
     if in_process:

@@ -162,11 +162,14 @@ def leaks(runs, secrets, skip_modules=(), skip_loop_items=False):
     return found
 
 
-@pytest.fixture
-def verbose_runs(sim, playbook, monkeypatch):
-    """Run every target and example at -vvv --diff once per pytest session; returns (runs, secrets)."""
-    if "runs" in _RUNS:
-        return _RUNS["runs"], _RUNS["secrets"]
+@pytest.fixture(params=["in-process", "normal"])
+def verbose_runs(request, sim, playbook, monkeypatch):
+    """Run every target and example at -vvv --diff once per pytest session and module execution mode (the modes
+    print different things at -vvv: only this test runs the whole set in normal mode); returns (runs, secrets)."""
+    mode = request.param
+    if mode in _RUNS:
+        return _RUNS[mode]["runs"], _RUNS[mode]["secrets"]
+    mode_env = {"AUTHENTIK_API_IN_PROCESS": "true" if mode == "in-process" else "false"}
     held = {}
     original = sim._add_token  # pylint: disable=protected-access
 
@@ -204,15 +207,16 @@ def verbose_runs(sim, playbook, monkeypatch):
     for path in TARGETS:
         target = os.path.basename(os.path.dirname(os.path.dirname(path)))
         wrapper += "    - name: Target %s\n      ansible.builtin.include_tasks: %s\n" % (target, path)
-    runs = [("integration targets", playbook(wrapper, "-vvv", "--diff"))]
+    runs = [("integration targets (%s)" % mode, playbook(wrapper, "-vvv", "--diff", env=mode_env))]
     for path in EXAMPLES:
         extra, inventory = EXAMPLE_ARGS.get(os.path.basename(path), ([], None))
-        runs.append(("examples/" + os.path.basename(path), playbook(path, "-vvv", "--diff", *extra, inventory=inventory)))
+        runs.append(("examples/%s (%s)" % (os.path.basename(path), mode),
+                     playbook(path, "-vvv", "--diff", *extra, inventory=inventory, env=mode_env)))
     for name, run in runs:
         assert run.rc == 0, "%s failed in %s:\n%s" % (name, failed_tasks(run.output), run.output[-4000:])
         # normal module execution says "Using module file", in-process execution "running in the controller process"
-        assert "Using module file" in run.output or "running in the controller process" in run.output, \
-            "%s: not verbose enough to show module invocations" % name
+        assert ("Using module file" if mode == "normal" else "running in the controller process") in run.output, \
+            "%s: not verbose enough to show module invocations, or not run in %s mode" % (name, mode)
 
     secrets = {ADMIN_TOKEN: "API token of akadmin (AUTHENTIK_TOKEN)", ALICE_TOKEN: "API token of alice"}
     written = set()
@@ -234,7 +238,7 @@ def verbose_runs(sim, playbook, monkeypatch):
     for password, label in saved.items():
         secrets.setdefault(password, label)
     assert len(secrets) >= 2 + len(written) + len(passwords)
-    _RUNS.update(runs=runs, secrets=secrets)
+    _RUNS[mode] = dict(runs=runs, secrets=secrets)
     return runs, secrets
 
 

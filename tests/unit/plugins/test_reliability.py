@@ -418,7 +418,7 @@ def test_server_answering_503_forever(sim, run_module, waits, retries):
     assert len(waits.sleeps) == len(expected) and waits.sleeps[:-1] == expected[:-1]
     assert sum(waits.sleeps) <= RETRY_TIMEOUT
     assert sim.count() == len(expected) + 1 and sim.writes() == 0
-    record("503 forever, %s" % ("retries=%d" % retries if retries is not None else "defaults (retry_timeout 30 s)"),
+    record("503 forever, %s" % ("retries=%d" % retries if retries is not None else "defaults (retry_timeout %.0f s)" % RETRY_TIMEOUT),
            "failed: HTTP 503 after %d requests" % (len(expected) + 1), sim, seconds)
 
 
@@ -434,7 +434,7 @@ def test_retry_after_beyond_the_budget_fails_at_once(sim, run_module, waits):
     sim.add_fault(None, r".*", status=503, times=None, retry_after=120)
     result, seconds = timed(run_module, "core_token", identifier="rel-down")
     assert_clear_failure(result, ("HTTP 503: Service Unavailable; the server asked to retry after 120 s, "
-                                  "more than the 30 s left of retry_timeout"))
+                                  "more than the %.0f s left of retry_timeout" % RETRY_TIMEOUT))
     assert sim.count() == 1 and waits.sleeps == []
     record("503 Retry-After: 120 (more than retry_timeout)", "failed at once: HTTP 503", sim, seconds)
 

@@ -62,6 +62,10 @@ class FakeApi:
 
     item_path = staticmethod(AuthentikClient.item_path)
 
+    @property
+    def request_count(self):
+        return len(self.calls)
+
     def clock(self):
         return self.now
 
@@ -479,6 +483,44 @@ def test_create_conflict_rereads_and_converges():
     assert api.data["things/"]["web"]["note"] == "ours"
 
 
+@pytest.mark.parametrize("status", [405, 500])
+def test_a_create_that_lost_a_race_in_the_database_converges(status):
+    """authentik checks uniqueness before it inserts: a POST that raced past the check fails in the database insert,
+    which authentik 2025.12.4 answers with a bodiless 405 (or its 500 page). Maybe taken: the re-read finds the
+    winner's object and the task converges on it, no failure and no second POST."""
+    api = FakeApi()
+    real = api._apply
+
+    def racing(method, coll, rest, store, key, params, body):
+        if method == "POST":  # another fork inserted it between our check and our insert
+            store[body["name"]] = dict(body, pk=9, note="theirs")
+            raise AuthentikError("POST /api/v3/things/: HTTP %d: Method Not Allowed" % status, "POST", coll, status)
+        return real(method, coll, rest, store, key, params, body)
+
+    api._apply = racing
+    result, dummy = run(api, name="web", note="ours")
+    assert result["changed"] is True
+    assert [c[0] for c in api.calls] == ["GET", "POST", "GET", "PATCH"]
+    assert api.data["things/"]["web"]["note"] == "ours" and api.data["things/"]["web"]["pk"] == 9
+
+
+def test_a_bodiless_405_on_create_with_nothing_there_is_the_servers_failure():
+    """Not a race after all (the re-read finds nothing): the 405 is the error, and the POST is not sent again."""
+    api = FakeApi()
+    real = api._apply
+
+    def failing(method, coll, rest, store, key, params, body):
+        if method == "POST":
+            raise AuthentikError("POST /api/v3/things/: HTTP 405: Method Not Allowed", "POST", coll, 405)
+        return real(method, coll, rest, store, key, params, body)
+
+    api._apply = failing
+    with pytest.raises(AuthentikError) as exc:
+        run(api, name="web", note="ours")
+    assert exc.value.status == 405 and exc.value.msg == "POST /api/v3/things/: HTTP 405: Method Not Allowed"
+    assert [c[0] for c in api.calls] == ["GET", "POST", "GET"]
+
+
 def test_create_conflict_with_equal_object_is_unchanged():
     api = FakeApi()
     real = api._apply
@@ -532,6 +574,28 @@ def test_create_retries_stop_at_the_time_budget():
     # waits 0.5, 1, 2, 4, then 5 (the cap) cut to the 2.5 s left of the 10 s budget, then none: 6 POSTs
     assert api.sleeps == [0.5, 1.0, 2.0, 4.0, 2.5] and methods.count("POST") == 6
     assert api.writes() == [c for c in api.calls if c[0] == "POST"] and not api.data["things/"]
+    # the error counts the whole loop (6 POSTs, 6 re-reads, 10 s of waits), not the last POST alone
+    assert exc.value.msg == "503 (gave up after 12 attempt(s) in 10 s (POSTs and re-reads, waits included))"
+
+
+def test_create_that_cannot_reach_the_server_counts_every_attempt_of_the_loop():
+    """The message of a refused connection counts its own attempt; the loop's count replaces it: 4 POSTs and 4
+    re-reads (waits of 1, 2 and the 1 s left of the budget)."""
+    api = FakeApi()
+    api.retries, api.backoff, api.retry_timeout = None, 1.0, 4.0
+    real = api._apply
+
+    def refused(method, coll, rest, store, key, params, body):
+        if method == "POST":
+            raise AuthentikError("POST /api/v3/things/: cannot reach authentik at http://x/api/v3/ after 1 attempt(s) in 0 s: "
+                                 "Connection refused", "POST", coll, sent=False, transient=True)
+        return real(method, coll, rest, store, key, params, body)
+
+    api._apply = refused
+    with pytest.raises(AuthentikError) as exc:
+        run(api, name="web")
+    assert exc.value.msg == ("POST /api/v3/things/: cannot reach authentik at http://x/api/v3/ after 8 attempt(s) in 4 s "
+                             "(POSTs and re-reads, waits included): Connection refused"), exc.value.msg
 
 
 def test_conflict_with_invisible_object_uses_resource_message():
@@ -776,8 +840,9 @@ def test_scope_is_required_to_find_by_name():
 
 
 def test_two_objects_of_the_same_name_in_a_scope_are_an_error_listing_them():
+    """Namesakes that differ in a field the module manages are never deleted: the error lists them."""
     api = scoped_api()
-    a, b = ep(api, "dc01", 1), ep(api, "dc01", 1)
+    a, b = ep(api, "dc01", 1, host="a"), ep(api, "dc01", 1, host="b")
     ep(api, "dc01", 2)
     for state in ("present", "absent"):
         with pytest.raises(AuthentikError) as exc:
@@ -787,6 +852,32 @@ def test_two_objects_of_the_same_name_in_a_scope_are_an_error_listing_them():
         assert exc.value.msg.endswith("; give ep_uuid to choose one, or rename the others")
         assert "\n" not in exc.value.msg
     assert api.writes() == []
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_namesakes_equal_in_every_managed_field_are_one_object_made_twice(check_mode):
+    """Three endpoints of one name, equal in every field (a race of two controllers): the first by key is kept, the
+    others are deleted (in check mode only reported), with a warning naming them; the task then converges as usual."""
+    api = scoped_api()
+    made = sorted(ep(api, "dc01", 1, host="a") for dummy in range(3))
+    other = ep(api, "dc01", 2, host="a")
+    api.check_mode = check_mode
+    module = FakeModule(api, name="dc01", parent="p1", host="b", ep_uuid=None)
+    module.check_mode = check_mode
+    result = ensure(module, SCOPED)
+    assert result["changed"] is True and result["duplicates_removed"] == made[1:]
+    assert result["endpoint"]["pk"] == made[0] and result["endpoint"]["host"] == "b"
+    assert len(module.warnings) == 1 and "equal in every field" in module.warnings[0]
+    assert made[1] in module.warnings[0] and made[2] in module.warnings[0]
+    assert ("would delete" if check_mode else "deleted") in module.warnings[0]
+    deletes = [c[1] for c in api.calls if c[0] == "DELETE"]
+    if check_mode:
+        assert deletes == [] and sorted(api.data["eps/"]) == sorted(made + [other])
+    else:
+        assert deletes == ["eps/%s/" % pk for pk in made[1:]]
+        assert sorted(api.data["eps/"]) == sorted([made[0], other]) and api.data["eps/"][made[0]]["host"] == "b"
+        again = ensure(FakeModule(api, name="dc01", parent="p1", host="b", ep_uuid=None), SCOPED)
+        assert again["changed"] is False and "duplicates_removed" not in again
 
 
 def test_a_refused_scope_filter_names_the_option():
