@@ -5,8 +5,10 @@
 #
 #   make venv            .venv (Python 3.11, ansible-core 2.16, the oldest supported, + all tools) and .venv-3.13
 #                        (newest core); rebuilt only when requirements-dev*.txt / requirements.txt change
-#   make units           ansible-test units on both venvs; fails when no unit test ran
-#   make sanity          ansible-test sanity on both venvs (2.16 on 3.11, newest core on 3.13); no ignore files;
+#   make units           ansible-test units on both venvs, side by side (each output printed whole when it ends);
+#                        fails when no unit test ran
+#   make sanity          ansible-test sanity on both venvs side by side (2.16 on 3.11, newest core on 3.13); no
+#                        ignore files;
 #                        needs shellcheck (installed with apt-get when run as root, else the gate stops)
 #   make lint            ansible-lint, profile production (.ansible-lint)
 #   make changelog-lint  antsibull-changelog lint (fragments and changelogs/changelog.yaml)
@@ -53,7 +55,7 @@ GATES := bg:server-build venv units sanity lint changelog-lint $(call optional,i
         install shellcheck
 
 help:
-	@sed -n '3,31p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,33p' Makefile | sed 's/^# \{0,1\}//'
 
 venv:
 	scripts/venv.sh 3.11 3.13
@@ -63,7 +65,7 @@ test:
 
 units: venv
 	rm -rf tests/output/junit
-	$(MAKE) --no-print-directory units-3.11 units-3.13
+	$(MAKE) --no-print-directory -j2 -Otarget units-3.11 units-3.13
 	$(VENV)/bin/python scripts/units_summary.py --require 3.11 --require 3.13
 
 units-3.11:
@@ -89,7 +91,7 @@ shellcheck:
 	  fi; }
 
 sanity: venv no-ignore-files shellcheck
-	$(MAKE) --no-print-directory sanity-3.11 sanity-3.13
+	$(MAKE) --no-print-directory -j2 -Otarget sanity-3.11 sanity-3.13
 
 sanity-3.11: no-ignore-files shellcheck
 	$(AT) $(VENV) sanity --venv --python 3.11

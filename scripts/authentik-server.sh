@@ -132,7 +132,7 @@ start_db() {
   rm -f "$pgdata/postmaster.pid"
   install -d -o "$pg_user" -m 755 "$run/pg"
   touch "$logs/postgres.log"; chown "$pg_user" "$logs/postgres.log"
-  as_pg "$PG_BIN/pg_ctl" -D "$pgdata" -l "$logs/postgres.log" -o "-p $PG_PORT -k $run/pg" -w -t 60 start >/dev/null \
+  as_pg "$PG_BIN/pg_ctl" -D "$pgdata" -l "$logs/postgres.log" -o "-p $PG_PORT -k $run/pg" -w -t 60 start >/dev/null 9>&- \
     || { tail -20 "$logs/postgres.log" >&2; die "PostgreSQL did not start"; }
 }
 
@@ -140,7 +140,8 @@ start_db() {
 start_bg() {
   local name=$1; shift
   running "$name" && return 0
-  (cd "$src" && exec nohup setsid "$@" >> "$logs/$name.log" 2>&1 < /dev/null) &
+  # 9>&-: the build lock (fd 9 of `build`) is not handed to the server, which would hold it while it runs
+  (cd "$src" && exec nohup setsid "$@" >> "$logs/$name.log" 2>&1 < /dev/null 9>&-) &
   echo $! > "$run/$name.pid"
   disown $!
 }
@@ -243,7 +244,8 @@ extract_source() {
 }
 
 install_deps() {
-  local stamp="$3:$DEPS_RECIPE:$(sha256sum < "$build_tools" | cut -c1-16)" python
+  local stamp python
+  stamp="$3:$DEPS_RECIPE:$(sha256sum < "$build_tools" | cut -c1-16)"
   [ "$(cat "$venv/.stamp" 2>/dev/null)" = "$stamp" ] && return 0
   python=$(find_python313)
   log "venv with $python and the exact versions of uv.lock (lxml and xmlsec built from source)"
@@ -273,6 +275,7 @@ install_deps() {
 deps_failed() {
   local what why
   tail -30 "$logs/deps.log" >&2
+  # shellcheck disable=SC2016  # the backquotes are uv's, in a regular expression
   what=$(grep -oE 'Failed to (download and build|build|download|resolve)[^`]*`[^`]+`' "$logs/deps.log" | tail -n1 || true)
   why=$(grep -E '^ *(╰─▶|error:) ' "$logs/deps.log" | tail -n1 | sed -E 's/^ *(╰─▶|error:) *//' | cut -c1-200 || true)
   die "dependency install failed: ${what:-see the log}${why:+: $why} (pins: uv.lock and $build_tools; log: $logs/deps.log)"

@@ -19,10 +19,10 @@ summary() {
   echo
   echo "==================== gate timings ===================="
   for i in "${!names[@]}"; do printf '  %-24s %-6s %5d s\n' "${names[$i]}" "${results[$i]}" "${secs[$i]}"; done
-  printf '  %-24s %-6s %5d s (%d min %02d s)\n' total "$([ $rc = 0 ] && echo ok || echo FAILED)" $total \
-    $((total / 60)) $((total % 60))
+  printf '  %-24s %-6s %5d s (%d min %02d s)\n' total "$([ "$rc" = 0 ] && echo ok || echo FAILED)" "$total" \
+    "$((total / 60))" "$((total % 60))"
   echo "======================================================"
-  if [ $total -gt "$warn" ]; then
+  if [ "$total" -gt "$warn" ]; then
     echo "WARNING: make test took $total s, more than $warn s ($((warn / 60)) min): CI's limit is 90 min" >&2
   fi
 }
@@ -66,7 +66,7 @@ for gate in "$@"; do
       names+=("$gate"); secs+=($((SECONDS - t0)))
       ;;
   esac
-  if [ $grc -ne 0 ]; then
+  if [ "$grc" -ne 0 ]; then
     results+=(FAILED); rc=$grc
     echo "==================== gate $name FAILED (exit $grc) after ${secs[-1]} s ===================="
     break
@@ -75,4 +75,4 @@ for gate in "$@"; do
   echo "==================== gate $name ok in ${secs[-1]} s ===================="
 done
 summary
-exit $rc
+exit "$rc"

@@ -79,14 +79,19 @@ class CountingProxy:
     does not log requests). While the server is down, each connection it cannot pass on is counted and closed
     at once, which the client sees as a dropped connection, as behind a TCP load balancer."""
 
-    REQUEST_LINE = re.compile(rb"(?:^|\r\n)(?:GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) /\S* HTTP/1\.[01]\r\n")
+    REQUEST_LINE = re.compile(rb"(?:^|\r\n)(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) /\S* HTTP/1\.[01]\r\n")
 
-    def __init__(self, target):
+    def __init__(self, target, hold_posts=0.0):
         parts = urlsplit(target)
         self.backend = (parts.hostname, parts.port or 80)
         self.lock = threading.Lock()
         self.requests = 0
         self.refused = 0
+        self.methods = {}  # method -> requests
+        # Seconds each POST is held before it is passed on: the forks of a play all look an object up and find nothing
+        # before the first create lands, so that their creates really race inside authentik. Keep it under the 2 s
+        # for which authentik keeps an idle connection open (gunicorn's keepalive), or the held POST meets a closed one.
+        self.hold_posts = hold_posts
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.url = "http://127.0.0.1:%d" % self.listener.getsockname()[1]
         threading.Thread(target=self._accept, daemon=True).start()
@@ -123,10 +128,14 @@ class CountingProxy:
                 if not data:
                     break
                 if count:
-                    found = len(self.REQUEST_LINE.findall(tail + data))
+                    methods = self.REQUEST_LINE.findall(tail + data)[len(self.REQUEST_LINE.findall(tail)):]
                     with self.lock:
-                        self.requests += found - len(self.REQUEST_LINE.findall(tail))
+                        self.requests += len(methods)
+                        for method in methods:
+                            self.methods[method.decode()] = self.methods.get(method.decode(), 0) + 1
                     tail = (tail + data)[-200:]
+                    if self.hold_posts and any(method.startswith(b"POST") for method in methods):
+                        time.sleep(self.hold_posts)
                 dst.sendall(data)
         except OSError:
             pass

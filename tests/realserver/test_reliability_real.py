@@ -60,7 +60,9 @@ def outage_play(run_id, blocks=4):
 
 def expected_objects(blocks):
     """What ``outage_play(run_id, blocks)`` declares, as ``run_objects`` reads it back."""
-    mapping = lambda b: "rr-RUN-%d-m" % b  # noqa: E731
+    def mapping(block):
+        return "rr-RUN-%d-m" % block
+
     return dict(
         tokens=sorted(("rr-RUN-%d-t%d" % (b, i), "outage test %d.%d" % (b, i), False, "api")
                       for b in range(blocks) for i in range(5)),
