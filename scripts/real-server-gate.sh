@@ -7,7 +7,10 @@
 #                manages a token and a RAC provider with ansible-core 2.16
 #   molecule     the molecule scenario
 #   demo         make demo, then make demo-clean
-#   reliability  tests/realserver: web restart during a 100-task play, PostgreSQL stopped, least privilege
+#   realserver   tests/realserver without the outages: least privilege, the end-to-end example, 10 forks racing
+#                (run side by side with parity: neither stops the server, and both wait on it much of the time)
+#   reliability  tests/realserver/test_reliability_real.py: the web server stopped with TERM at random points of a
+#                play, PostgreSQL stopped for 20 s (run alone: they stop parts of the server)
 # Without an authentik source (see scripts/authentik-server.sh) it prints one line saying why and passes.
 # It never uses a server named in AUTHENTIK_URL/AUTHENTIK_TOKEN: the suite runs against the server it started.
 #
@@ -17,7 +20,7 @@ cd "$(dirname "$0")/.." || exit 1
 ctl=scripts/authentik-server.sh
 venv=.venv
 steps=("$@")
-[ ${#steps[@]} -gt 0 ] || steps=(parity integration installed molecule demo reliability)
+[ ${#steps[@]} -gt 0 ] || steps=(parity+realserver integration installed molecule demo reliability)
 
 if ! why=$($ctl available); then
   echo "test-real: skipped: $why"
@@ -55,14 +58,41 @@ eval "$($ctl env)"
 modes=${AUTHENTIK_API_TEST_MODES:-in-process}
 export PATH="$PWD/$venv/bin:$PATH"
 
+# side_by_side NAME...: the steps NAME... at the same time, each with its output in a file printed when all are done
+# (one line of the timing table for all of them)
+# shellcheck disable=SC2317  # called through step
+side_by_side() {
+  local name pids=() r=0 dir
+  dir=$(mktemp -d)
+  for name in "$@"; do
+    run_step "$name" > "$dir/$name.log" 2>&1 &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || r=$?; done
+  for name in "$@"; do echo "---------- test-real: $name (output) ----------"; cat "$dir/$name.log"; done
+  rm -rf "$dir"
+  return "$r"
+}
+
+# shellcheck disable=SC2317  # called through side_by_side
+run_step() {
+  case $1 in
+    parity) "$venv/bin/python" -m pytest -p no:cacheprovider -r a tests/parity ;;
+    realserver) "$venv/bin/python" -m pytest -p no:cacheprovider -rA --durations=5 tests/realserver \
+                  --ignore tests/realserver/test_reliability_real.py ;;
+    *) echo "test-real: '$1' cannot run side by side" >&2; return 2 ;;
+  esac
+}
+
 for s in "${steps[@]}"; do
   case $s in
-    parity) step parity "$venv/bin/python" -m pytest -p no:cacheprovider -r a tests/parity ;;
+    *+*) IFS=+ read -r -a group <<<"$s"; step "$s" side_by_side "${group[@]}" ;;
+    parity | realserver) step "$s" run_step "$s" ;;
     integration) step integration env AUTHENTIK_API_TEST_MODES="$modes" bash scripts/integration.sh "$venv" ;;
     installed) step installed bash scripts/installed-check.sh "$venv" ;;
     molecule) step molecule env AUTHENTIK_API_TEST_MODES="$modes" bash scripts/molecule.sh "$venv" ;;
     demo) step demo bash -c 'SIM_ENV_FOR=demo bash scripts/demo.sh && SIM_ENV_FOR=demo bash scripts/demo.sh clean' ;;
-    reliability) step reliability "$venv/bin/python" -m pytest -p no:cacheprovider -r a tests/realserver ;;
+    reliability) step reliability "$venv/bin/python" -m pytest -p no:cacheprovider -rA tests/realserver/test_reliability_real.py ;;
     *) echo "test-real: unknown step '$s'" >&2; rc=2 ;;
   esac
 done

@@ -76,6 +76,14 @@ notes:
   - "All connection options can be set once per play with
     C(module_defaults: {group/authentik.api.authentik: {url: ..., token: ...}})."
   - The modules talk to the authentik API only; run them on the controller or any host that reaches it.
+  - Modules that create objects hold a lock file per object (server, kind, name within its parent) on the host that
+    runs them, from the lookup until the create is done, so that the forks of one play that declare the same object
+    (a play over many hosts without C(run_once)) make it once. E(AUTHENTIK_API_LOCK_DIR) sets the folder of the lock
+    files (default, a folder in the system's temporary folder).
+  - Runs of several controllers at once share no lock. A create that authentik refuses because another run made the
+    object first is read again and converged on. Objects that such runs made twice (RAC endpoints, bindings), equal
+    in every field the module manages, are kept once by the next run, which deletes the others, warns naming them,
+    and returns their keys in C(duplicates_removed).
 """
 
     ATTRIBUTES = r"""
