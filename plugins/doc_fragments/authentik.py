@@ -66,7 +66,7 @@ options:
       - V(0) disables retries.
       - If not set, the value of the E(AUTHENTIK_RETRY_TIMEOUT) environment variable is used, else V(60).
         The default rides out an ordinary restart of authentik (TERM, which lets the requests in flight end, then a
-        start that loads the whole application, took 12 to 17 s on 2 cores, idle and under load) with room for
+        start that loads the whole application, took 8 to 19 s on 2 cores, idle and under load) with room for
         gunicorn's 30 s graceful stop, and a restart of its database of up to about a minute.
     type: float
     default: 60
