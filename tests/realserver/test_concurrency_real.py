@@ -49,20 +49,11 @@ def inventory():
 
 
 def per_host(run):
-    out = {}
-    for line in run.stdout.splitlines():
-        if " : ok=" in line:
-            host, counters = line.split(":", 1)
-            out[host.strip()] = dict((k, int(v)) for k, v in (item.split("=") for item in counters.split()))
-    return out
+    return run.hosts()
 
 
 def totals(run):
-    out = {}
-    for counters in per_host(run).values():
-        for key, value in counters.items():
-            out[key] = out.get(key, 0) + value
-    return out
+    return run.totals()
 
 
 def failures(run):

@@ -43,6 +43,15 @@ class Run:
                 return dict((k, int(v)) for k, v in (item.split("=") for item in line.split(":", 1)[1].split()))
         raise AssertionError("no recap for %s in:\n%s" % (host, self.output[-3000:]))
 
+    def hosts(self):
+        """{host: recap counters} of every host in the PLAY RECAP."""
+        out = {}
+        for line in self.stdout.splitlines():
+            if " : ok=" in line:
+                host, counters = line.split(":", 1)
+                out[host.strip()] = dict((k, int(v)) for k, v in (item.split("=") for item in counters.split()))
+        return out
+
     def totals(self):
         """The recap counters summed over all hosts."""
         out = {}

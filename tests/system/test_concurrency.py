@@ -48,12 +48,7 @@ def inventory(count, prefix="h"):
 
 def per_host(run):
     """{host: recap counters} of every host in the PLAY RECAP."""
-    out = {}
-    for line in run.stdout.splitlines():
-        if " : ok=" in line:
-            host, counters = line.split(":", 1)
-            out[host.strip()] = dict((k, int(v)) for k, v in (item.split("=") for item in counters.split()))
-    return out
+    return run.hosts()
 
 
 def report(rows):
