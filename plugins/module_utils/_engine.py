@@ -706,7 +706,8 @@ def _collapse(module, res, found):
     module._authentik_removed = getattr(module, "_authentik_removed", []) + removed
     module.warn("%s: %d %ss %s are equal in every field this module manages: one object made %d times (a race of "
                 "several controllers); %s %s and kept %s" % (
-                    res.lookup_option or "/".join(res.match), len(found), res.what,
+                    res.lookup_option or "/".join(name for name in res.match if module.params.get(name) is not None),
+                    len(found), res.what,
                     _describe(module, res) if res.match else "named %r" % kept.get(res.lookup_field), len(found),
                     "would delete" if module.check_mode else "deleted", ", ".join(removed), kept.get(res.key)))
     return kept

@@ -136,6 +136,16 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+duplicates_removed:
+  description:
+    - The UUIDs of the bindings of this target and group, user or policy that were equal to the one kept in every
+      field this module manages (objects that runs of several controllers at once made twice; authentik does not keep
+      these names unique). The module deleted them, or in check mode would delete them, and warned naming them. See
+      the notes.
+  returned: when there were such duplicates
+  type: list
+  elements: str
+  sample: [6f1c0f5e-2a4b-4d38-9b8e-0c9d7e5a4b21]
 binding:
   description:
     - The binding as authentik returns it after the task (the predicted binding in check mode, without the read-only

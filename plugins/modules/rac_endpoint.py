@@ -170,6 +170,15 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+duplicates_removed:
+  description:
+    - The UUIDs of the endpoints of this name in this provider that were equal to the one kept in every field this module manages (objects that runs of
+      several controllers at once made twice; authentik does not keep these names unique). The module deleted them, or
+      in check mode would delete them, and warned naming them. See the notes.
+  returned: when there were such duplicates
+  type: list
+  elements: str
+  sample: [6f1c0f5e-2a4b-4d38-9b8e-0c9d7e5a4b21]
 endpoint:
   description:
     - The endpoint as authentik returns it after the task (the predicted endpoint in check mode, without the read-only
