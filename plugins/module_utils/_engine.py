@@ -230,9 +230,13 @@ class Ref:
     looked-up name as ``search`` (see ``Resource``: authentik 2025.12.4 serves RAC endpoints to a non-superuser
     from a cache that ignores the name filter unless the request has ``search``).
 
-    In check mode a name that matches nothing is not an error: the object may be created by an earlier task of the
-    same play, which check mode did not really run. The reference becomes a ``Predicted`` value and a warning says so
-    (outside check mode it stays an error). A reference scoped to a predicted object is predicted too, unrequested.
+    In check mode a name that matches nothing may be an object that an earlier task of the same play creates, which
+    check mode did not really run. The reference becomes a ``Predicted`` value and the assumption is noted on the
+    module (``_authentik_assumed``, with the error a real run would give): the action plugin keeps it only when an
+    earlier task of the play planned that object, and fails the task otherwise (see ``plan_covers``). Outside check
+    mode it is an error (``MissingReference``). A reference scoped to a predicted object is predicted too, unrequested.
+    With ``missing_ok`` (a delete, or an item to remove from a set), a name that matches nothing is None: what does
+    not exist needs no removing.
     """
 
     def __init__(self, what, path, by=(), pk="pk", pk_kind=Kind.UUID, direct=False, exact=None, scope=None,
@@ -255,8 +259,9 @@ class Ref:
             return isinstance(value, int) and not isinstance(value, bool) or (isinstance(value, str) and value.strip().isdigit())
         return is_uuid(value)
 
-    def resolve(self, module, option, value, resolved):
-        """The primary key for ``value``; AuthentikError naming the option when nothing matches."""
+    def resolve(self, module, option, value, resolved, missing_ok=False):
+        """The primary key for ``value``; ``MissingReference`` naming the option when nothing matches (None with
+        ``missing_ok``)."""
         if self.is_pk(value):
             return Kind.to_api(self.pk_kind, value)
         value = str(value).strip()
@@ -270,25 +275,46 @@ class Ref:
         key = (self.path, value, tuple(sorted(scope.items())))
         if key not in cache:
             if any(isinstance(v, Predicted) for v in scope.values()):
-                cache[key] = self._predict(module, option, value)
+                if missing_ok:
+                    return None
+                cache[key] = self._predict(module, option, value, scope, None)
             else:
                 try:
                     cache[key] = self._lookup(module, option, value, scope)
                 except _NotFound as exc:
-                    if not module.check_mode:
-                        raise AuthentikError(str(exc), sent=False)
-                    cache[key] = self._predict(module, option, value)
+                    if missing_ok:
+                        return None
+                    if not module.check_mode or getattr(module, "_authentik_removing", False):
+                        raise MissingReference(str(exc), sent=False)
+                    cache[key] = self._predict(module, option, value, scope, str(exc))
+        if missing_ok and isinstance(cache[key], Predicted):
+            return None
         return cache[key]
 
-    def _predict(self, module, option, value):
-        module.warn("%s: %r does not exist yet; assuming it is created earlier in this play (check mode)" % (option, value))
+    def _predict(self, module, option, value, scope, message):
+        assumed = getattr(module, "_authentik_assumed", None)
+        if assumed is None:
+            assumed = []
+            setattr(module, "_authentik_assumed", assumed)
+        assumed.append(dict(path=self.path, fields=self.plan_fields(), value=value,
+                            scope=dict((param, str(item)) for param, item in scope.items()),
+                            msg=message or "%s: no %s %r found" % (option, self.what, value)))
         return Predicted(self.what, value)
+
+    def plan_fields(self):
+        """The fields of an object that this reference matches a name against (for check mode's plan)."""
+        names = set(name.split("__")[0] for name in self.by if name != "search")
+        names.update(self.exact.values() if isinstance(self.exact, dict) else [self.exact] if self.exact else [])
+        if self.direct:
+            names.add("slug")  # flows and applications are addressed by their slug
+        return sorted(names)
 
     def _lookup(self, module, option, value, scope):
         client = module.client
         if self.direct:
             obj = client.get_or_none(client.item_path(self.path, value))
             if obj is not None:
+                _remember(module, self, obj)
                 return obj[self.pk]
         filters = self.order(value) if self.order else self.by
         for name in filters:
@@ -310,6 +336,7 @@ class Ref:
             if exact:
                 found = [obj for obj in found if obj.get(exact) == value]
             if len(found) == 1:
+                _remember(module, self, found[0])
                 return found[0][self.pk]
             if len(found) > 1:
                 raise AuthentikError("%s: %r matches %d %ss (%s); give its %s instead%s" % (
@@ -321,8 +348,57 @@ class Ref:
         raise _NotFound("%s: no %s %r found%s" % (option, self.what, value, where))
 
 
+def _remember(module, ref, obj):
+    objects = getattr(module, "_authentik_ref_objects", None)
+    if objects is None:
+        objects = {}
+        setattr(module, "_authentik_ref_objects", objects)
+    objects[(ref.path, str(obj.get(ref.pk)))] = obj
+
+
+def ref_object(module, ref, key):
+    """The object ``ref`` resolved to ``key``: kept from its lookup by name, else one GET (None when it is gone)."""
+    obj = getattr(module, "_authentik_ref_objects", {}).get((ref.path, str(key)))
+    if obj is None:
+        obj = module.client.get_or_none(module.client.item_path(ref.path, key))
+        if obj is not None:
+            _remember(module, ref, obj)
+    return obj
+
+
 class _NotFound(Exception):
     """A name reference that matched nothing (an error, except in check mode: see ``Ref``)."""
+
+
+class MissingReference(AuthentikError):
+    """A name reference that matched nothing, outside check mode: the object it names does not exist. Where a task
+    only removes (``state: absent``), that means there is nothing to do (see ``_ensure``)."""
+
+
+# Fields of an object that check mode's plan keeps (what references match names against, and the scope they use):
+# never a secret.
+PLAN_FIELDS = ("name", "slug", "username", "managed", "identifier", "provider")
+
+
+def plan_entry(res, obj):
+    """What check mode's plan keeps of an object a task would create or change: its path and the names it has."""
+    fields = dict((name, str(obj[name])) for name in PLAN_FIELDS + (res.lookup_field,)
+                  if name and isinstance(obj.get(name), (str, int)) and not isinstance(obj.get(name), bool))
+    return dict(path=res.path, fields=fields)
+
+
+def plan_covers(assumed, planned):
+    """Whether an object of the plan (``plan_entry`` dicts of earlier tasks) is the one an assumption of check mode
+    (see ``Ref._predict``) names: the same kind (a reference to ``providers/all/`` matches any provider), the name in
+    one of the fields the reference searches, and the same scope (an endpoint's provider)."""
+    path = assumed["path"]
+    for entry in planned:
+        same_kind = entry["path"] == path or (path.endswith("/all/") and entry["path"].startswith(path[:-len("all/")]))
+        fields = entry["fields"]
+        if (same_kind and any(fields.get(name) == assumed["value"] for name in assumed["fields"])
+                and all(fields.get(param) == value for param, value in assumed["scope"].items())):
+            return True
+    return False
 
 
 class Field:
@@ -349,12 +425,15 @@ class Field:
     field changes to an object owned by another, the change is refused naming that owner (one GET of the referenced
     object, only for a change). ``api``: the API field this option sets when it is not the option's own name
     (``application``, ``rac_endpoint`` and ``flow`` all set a binding's ``target``); False for an option that only
-    helps to resolve another (``rac_provider`` narrows ``rac_endpoint``).
+    helps to resolve another (``rac_provider`` narrows ``rac_endpoint``). ``fits(obj, target)``: for a reference
+    field, what makes the referenced ``target`` unusable by the object ``obj`` (the object as it would be after the
+    task), or None: a change that adds such a target is refused with that reason (an outpost cannot serve a provider
+    of another type).
     """
 
     def __init__(self, kind=Kind.RAW, ref=None, many=False, nullable=False, pattern=None, max_length=None,
                  immutable=None, ignore=None, filter=None, check=None, secret_keys=None, diff_hidden=None, mode=None,
-                 merge=False, claim=None, api=None):
+                 merge=False, claim=None, api=None, fits=None):
         self.kind = kind
         self.ref = ref
         self.many = many
@@ -371,9 +450,11 @@ class Field:
         self.merge = merge
         self.claim = claim
         self.api = api
+        self.fits = fits
 
-    def resolve(self, module, option, value, resolved):
-        """The API value for the user's ``value`` (references resolved, format checked)."""
+    def resolve(self, module, option, value, resolved, missing_ok=False):
+        """The API value for the user's ``value`` (references resolved, format checked); with ``missing_ok``, None for
+        a reference to nothing."""
         if self.nullable and value == "":
             return None
         if self.pattern is not None or self.max_length is not None:
@@ -385,9 +466,14 @@ class Field:
                 raise AuthentikError("%s: %r does not match %s" % (option, _short(text), self.pattern.pattern), sent=False)
         if self.ref is not None:
             if self.many:
-                value = [self.ref.resolve(module, option, item, resolved) for item in value]
+                # Items to remove that match nothing are nothing to remove (a teardown run twice).
+                removing = bool(self.mode) and module.params.get(self.mode) == "remove"
+                value = [self.ref.resolve(module, option, item, resolved, missing_ok=removing) for item in value]
+                value = [item for item in value if item is not None]
             else:
-                value = self.ref.resolve(module, option, value, resolved)
+                value = self.ref.resolve(module, option, value, resolved, missing_ok=missing_ok)
+                if value is None:
+                    return None
         try:
             value = Kind.to_api(self.kind, value)
         except (ValueError, TypeError, AttributeError) as exc:
@@ -829,7 +915,15 @@ def _ensure(module, res, hold):
         for name, field in res.fields.items():
             if field.ref is None and params.get(name) is not None:
                 field.resolve(module, name, params[name], {})
-    ident, scope, current = locate(module, res, hold)
+    module._authentik_removing = state == "absent"  # a name that matches nothing is nothing to delete, check mode too
+    try:
+        ident, scope, current = locate(module, res, hold)
+    except MissingReference:
+        if state != "absent":
+            raise
+        # What the object's identity refers to (its provider, its target, its group) does not exist, so neither can
+        # the object: nothing to delete (a teardown run twice, or parents deleted first).
+        return _result(module, res, False, None, None, None, None)
     addressed = ident is None and res.address is not None
 
     if state == "absent":
@@ -838,6 +932,9 @@ def _ensure(module, res, hold):
             if not module.check_mode:
                 delete(module, res, current)
         return _result(module, res, current is not None, current, None, None, None)
+    if current is None and not addressed and _only_removes(module, res):
+        # Taking items away from an object that does not exist: nothing to do (it is not created to hold nothing).
+        return _result(module, res, False, None, None, None, None)
     if current is None and addressed:
         raise AuthentikError("%s: %s %r does not exist; to create one, leave %s out and give %s" % (
             res.address[0], res.what, params[res.address[0]], res.address[0], " and ".join((res.lookup_option,) + res.scope)),
@@ -871,6 +968,7 @@ def _ensure(module, res, hold):
             raise AuthentikError("%s: required to create %s %s, which does not exist yet"
                                  % (", ".join(missing), res.what, _describe(module, res) if res.match else repr(ident)), sent=False)
         _refuse_claimed(module, res, None, body)
+        _refuse_misfits(module, res, None, body, body)
         if module.check_mode:
             after, how = body, "created"
         else:
@@ -887,6 +985,7 @@ def _ensure(module, res, hold):
                        if not res.field_for(name).same(current.get(name), value))
         _refuse_immutable(res, current, changes)
         _refuse_claimed(module, res, current, changes)
+        _refuse_misfits(module, res, current, merged, changes)
         after = current
         if changes:
             _refuse_protected(res, current, "change")
@@ -902,6 +1001,8 @@ def _ensure(module, res, hold):
 
     secret_before, secret_after, secret_changed = _ensure_secret(module, res, None if created else current, after)
     changed = changed or secret_changed
+    if module.check_mode and changed:
+        module._authentik_planned = getattr(module, "_authentik_planned", []) + [plan_entry(res, after)]
     result = _result(module, res, changed, current, after, secret_before, secret_after)
     if res.secret and res.secret.return_option and params.get(res.secret.return_option) and after.get(res.key) is not None:
         if not (module.check_mode and (created or secret_changed)):
@@ -941,6 +1042,34 @@ def _refuse_immutable(res, current, changes):
         if field.immutable:
             raise AuthentikError(field.immutable % {"option": name, "current": current.get(name), "value": changes[name],
                                                     "ident": current.get(res.lookup_field)}, sent=False)
+
+
+def _only_removes(module, res):
+    """Whether the task only takes items away from set fields (every set field given is in ``remove`` mode)."""
+    given = [field for name, field in res.fields.items()
+             if module.params.get(name) is not None and name != res.lookup_field and name not in res.scope]
+    return bool(given) and all(field.mode and module.params.get(field.mode) == "remove" for field in given)
+
+
+def _refuse_misfits(module, res, current, merged, changes):
+    """Refuse to add to a ``fits`` field an object that the changed object cannot use (see ``Field``): one GET per
+    object added (none for a name just looked up), only for a change."""
+    for name, value in changes.items():
+        field = res.field_for(name)
+        if not field.fits or value is None:
+            continue
+        if field.many:
+            have = Kind.canon(field.kind, (current or {}).get(name) or [])
+            added = [key for key in value if not Kind.canon(field.kind, [key]) & have]
+        else:
+            added = [value]
+        for key in added:
+            if predicted(key):
+                continue
+            target = ref_object(module, field.ref, key)
+            problem = field.fits(merged, target) if target is not None else None
+            if problem:
+                raise AuthentikError("%s: %s" % (name, problem), sent=False)
 
 
 def _refuse_claimed(module, res, current, changes):
@@ -1061,9 +1190,15 @@ def _result(module, res, changed, before, after, secret_before, secret_after):
 # Many objects: listing and bulk deletion by filter
 # --------------------------------------------------------------------------------------------
 
-def select(module, res):
-    """Every object matching the filter options the user set (all pages)."""
-    resolved = resolve_options(module, res.filters, module.params)
+def select(module, res, missing_ok=False):
+    """Every object matching the filter options the user set (all pages). With ``missing_ok``, a filter naming an
+    object that does not exist (or, in check mode, is only predicted) selects nothing."""
+    resolved = {}
+    for name, field in res.filters.items():
+        if module.params.get(name) is not None:
+            resolved[name] = field.resolve(module, name, module.params[name], resolved, missing_ok=missing_ok)
+            if missing_ok and (resolved[name] is None or predicted(resolved[name])):
+                return [], {}
     query = dict((res.filters[name].filter or name, value) for name, value in resolved.items())
     params = dict(res.list_params)
     params.update(query)
@@ -1072,7 +1207,10 @@ def select(module, res):
     try:
         found = module.client.list(res.path, params=params)
     except AuthentikError as exc:
-        raise _refused_filter(module, exc, dict((name, res.filters[name]) for name in resolved)) or exc
+        refused = _refused_filter(module, exc, dict((name, res.filters[name]) for name in resolved))
+        if refused and missing_ok:  # a primary key that no object has
+            return [], query
+        raise refused or exc
     seen = set()
     objects = []
     for obj in found:  # a page boundary that moved while reading (objects created or deleted meanwhile)
@@ -1095,7 +1233,7 @@ def delete_selected(module, res):
     if not any(module.params.get(name) is not None for name in res.filters):
         raise AuthentikError("refusing to delete every %s: give at least one of %s" % (res.what, ", ".join(res.filters)),
                              sent=False)
-    objects, dummy = select(module, res)
+    objects, dummy = select(module, res, missing_ok=True)  # a filter naming nothing: nothing to delete
     if not module.check_mode:
         for done, obj in enumerate(objects):
             try:

@@ -23,6 +23,9 @@ from ansible_collections.authentik.api.plugins.module_utils._client import (
     REQUESTS_IMPORT_ERROR,
 )
 
+# In check mode, the names a task assumed to exist and the objects it would create or change (see _engine.Ref).
+CHECK_PLAN_KEY = "_authentik_check_plan"
+
 # Keep in sync with plugins/doc_fragments/authentik.py (sanity's validate-modules checks both agree).
 CONNECTION_ARGSPEC = dict(
     url=dict(type="str", fallback=(env_fallback, ["AUTHENTIK_URL"])),
@@ -90,6 +93,10 @@ class AuthentikModule(AnsibleModule):
             self.fail_json(msg=self._scrub("internal error in authentik.api (please report it): %s: %s"
                                            % (exc.__class__.__name__, exc)))
         self._close()
+        if self.check_mode and (getattr(self, "_authentik_assumed", None) or getattr(self, "_authentik_planned", None)):
+            # For the action plugin (plugins/plugin_utils/_check_plan.py), which removes it from the result.
+            result[CHECK_PLAN_KEY] = dict(assumed=getattr(self, "_authentik_assumed", []),
+                                          planned=getattr(self, "_authentik_planned", []))
         self.exit_json(**result)
 
     def _log_invocation(self):

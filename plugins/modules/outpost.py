@@ -51,6 +51,10 @@ options:
     description:
       - Providers served by the outpost, by exact name or numeric id, all of the outpost's O(type). A name costs one
         request to look it up.
+      - A provider that the outpost's type cannot serve is refused, naming both types, before anything is written
+        (authentik itself accepts it, and the provider then silently does not work). A RAC provider needs an outpost of
+        type V(rac); the embedded outpost (C(authentik Embedded Outpost)) is of type V(proxy) and serves only proxy
+        providers.
       - Required to create the outpost (authentik refuses an outpost without providers, except its embedded one).
     type: list
     elements: str
@@ -58,6 +62,8 @@ options:
     description:
       - What O(providers) means. V(replace) is the whole set; V(add) adds the providers to the current ones; V(remove)
         takes them away (an outpost must keep at least one provider).
+      - With V(remove), a provider that does not exist is nothing to remove, and an outpost that does not exist is not
+        created: a teardown runs twice without an error.
     type: str
     choices: [replace, add, remove]
     default: replace
@@ -151,6 +157,27 @@ from ansible_collections.authentik.api.plugins.module_utils._engine import Field
 from ansible_collections.authentik.api.plugins.module_utils._module import AuthentikModule
 from ansible_collections.authentik.api.plugins.module_utils._resources import PROVIDER, SERVICE_CONNECTION, TRIMMED
 
+# The provider model each outpost type serves (authentik's outpost controllers; authentik 2025.12.4 does not check it).
+SERVES = {
+    "rac": "authentik_providers_rac.racprovider",
+    "proxy": "authentik_providers_proxy.proxyprovider",
+    "ldap": "authentik_providers_ldap.ldapprovider",
+    "radius": "authentik_providers_radius.radiusprovider",
+}
+
+
+def serves(outpost, provider):
+    """Why ``outpost`` cannot serve ``provider`` (an item of /providers/all/), or None."""
+    model = provider.get("meta_model_name")
+    kind = outpost.get("type")
+    if kind not in SERVES or not model or model == SERVES[kind]:
+        return None
+    fitting = [name for name, served in sorted(SERVES.items()) if served == model]
+    return "provider %r is a %s (%s) and outpost %r is of type %s, which serves only %s providers; %s" % (
+        provider.get("name"), provider.get("verbose_name") or "provider", model, outpost.get("name"), kind, kind,
+        "give it to an outpost of type %s" % fitting[0] if fitting else "no outpost serves that kind of provider")
+
+
 OUTPOST = Resource(
     name="outpost",
     path="outposts/instances/",
@@ -161,7 +188,7 @@ OUTPOST = Resource(
         name=Field(pattern=TRIMMED),
         type=Field(immutable=("type: outpost %(ident)r is of type %(current)r and its type cannot change to %(value)r; "
                               "delete the outpost and create it again")),
-        providers=Field(kind=Kind.INT_SET, ref=PROVIDER, many=True, mode="providers_mode"),
+        providers=Field(kind=Kind.INT_SET, ref=PROVIDER, many=True, mode="providers_mode", fits=serves),
         config=Field(kind=Kind.DICT, merge=True),
         service_connection=Field(kind=Kind.UUID, ref=SERVICE_CONNECTION, nullable=True),
     ),

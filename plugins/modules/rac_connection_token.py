@@ -45,7 +45,8 @@ options:
       - V(present) makes sure the token O(token_uuid) exists and points to O(provider) and O(endpoint).
         Tokens cannot be created, so a missing token fails the task.
       - V(absent) deletes the token O(token_uuid), or every token matching the filters when O(token_uuid) is not set.
-        Deleting a token ends its live remote session.
+        Deleting a token ends its live remote session. A filter naming a provider, endpoint or user that does not
+        exist matches no token: nothing to delete.
     type: str
     choices: [present, absent]
     default: present

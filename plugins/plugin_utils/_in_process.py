@@ -72,6 +72,7 @@ except ImportError:  # ansible-core 2.16 to 2.18
 # (importing requests is most of a module's start-up time).
 from ansible_collections.authentik.api.plugins.module_utils._client import HAS_REQUESTS
 from ansible_collections.authentik.api.plugins.module_utils import _module  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.authentik.api.plugins.plugin_utils._check_plan import apply_check_plan
 
 display = Display()
 
@@ -173,6 +174,10 @@ class InProcessAction(NormalAction):
     """The action plugin of one authentik.api module: ``MODULE`` names it (the module's file name)."""
 
     MODULE = None
+
+    def run(self, tmp=None, task_vars=None):
+        task_vars = task_vars if task_vars is not None else {}
+        return apply_check_plan(self, super(InProcessAction, self).run(tmp, task_vars), task_vars)
 
     def _in_process_refusal(self, module_name, task_vars, wrap_async, environment):
         """Why this task cannot run in-process (a short reason), or None when it can."""

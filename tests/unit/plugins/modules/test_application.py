@@ -61,7 +61,9 @@ def test_check_mode_predicts_and_writes_nothing(sim, run_module, failed_cleanly)
     sim.reset_counts()
     r = run_module(MODULE, slug="windows", name="Windows", provider="Not yet", check_mode=True, diff=True)
     assert r["changed"] is True and sim.writes() == 0, r
-    assert "provider: 'Not yet' does not exist yet; assuming it is created earlier in this play" in r["_warnings"][0]
+    assert r["_authentik_check_plan"]["assumed"][0]["msg"] == "provider: no provider 'Not yet' found"
+    assert r["_authentik_check_plan"]["planned"] == [dict(path="core/applications/", fields=dict(
+        name="Windows", slug="windows", provider="<known after apply: provider 'Not yet'>"))]
     assert r["diff"]["after"]["provider"] == "<known after apply: provider 'Not yet'>"
     r = run_module(MODULE, slug="windows", name="Windows", provider="Not yet")
     failed_cleanly(r, "provider: no provider 'Not yet' found")

@@ -380,3 +380,14 @@ def test_secret_stays_hidden_when_the_task_fails(sim, run_module, prov):
                    settings={"password": PASSWORD})
     assert r["failed"] is True
     assert PASSWORD not in r["_raw"]
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_deleting_an_endpoint_of_a_provider_that_is_gone_is_nothing_to_do(sim, run_module, check_mode):
+    """authentik deletes a provider's endpoints with it: a teardown that deleted the provider first, or runs twice."""
+    sim.reset_counts()
+    r = run_module(MODULE, name="dc01", provider="gone", state="absent", check_mode=check_mode)
+    assert r.get("failed") is not True and r["changed"] is False and r["endpoint"] == {}, r
+    assert "_authentik_check_plan" not in r and sim.writes() == 0 and sim.count() == 1
+    r = run_module(MODULE, name="dc01", provider="gone", protocol="rdp", host="h")
+    assert r["failed"] is True and r["msg"] == "provider: no RAC provider 'gone' found", r
