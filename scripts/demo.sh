@@ -8,8 +8,10 @@
 #   sessions  two RAC sessions of the demo user are opened (simulator: its /_sim/ admin API; the real test server:
 #             its control script in AUTHENTIK_TEST_SERVER; any other server: the API cannot open sessions, so
 #             none are), then examples/rac_connection_token.yml lists and revokes them with a count
-# and one summary line at the end. Needs only PYTHON (a venv with ansible-core and requests; make demo builds
-# .venv-demo with any python3 >= 3.11).
+# and one summary line at the end, then the ansible-doc command that shows a module's documentation afterwards: the
+# ansible-doc of PYTHON's venv, with a collections path in that venv (collections/) pointing at this checkout, since the
+# simulator's collections path is gone when the demo ends. Needs only PYTHON (a venv with ansible-core and requests;
+# make demo builds .venv-demo with any python3 >= 3.11).
 # `scripts/demo.sh clean` (make demo-clean) removes what the demo made instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +27,10 @@ if [ "${1:-}" = clean ]; then
   ansible-playbook examples/demo_clean.yml
   exit 0
 fi
+# A collections path that outlives the demo, for ansible-doc afterwards (see the end)
+doc_collections=$(cd "$venv_bin/.." && pwd)/collections
+mkdir -p "$doc_collections/ansible_collections/authentik"
+ln -sfn "$PWD" "$doc_collections/ansible_collections/authentik/api"
 log=$(mktemp)
 trap 'rm -f "$log"; _sim_stop' EXIT
 
@@ -80,3 +86,5 @@ if [ "$opened" -gt 0 ] && { [ "$listed" -lt "$opened" ] || [ "$revoked" -ne "$op
   fail "opened $opened session(s) but listed $listed and revoked $revoked"
 fi
 echo "OK: changed, then no change; check mode showed the token and RAC provider diffs and wrote nothing; $revoked session(s) revoked"
+echo "Every module's documentation, offline (from any shell):" \
+     "ANSIBLE_COLLECTIONS_PATH=$(printf '%q' "$doc_collections") $(printf '%q' "$venv_bin/ansible-doc") authentik.api.core_token"

@@ -80,6 +80,18 @@ _PERMISSIONS = (
     (re.compile(r"^propertymappings/provider/rac/"), "authentik_providers_rac.%s_racpropertymapping"),
 )
 _PERMISSION_VERBS = {"GET": "view", "HEAD": "view", "POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
+# authentik answers 403 (never 401) when it does not accept the token itself: "Token invalid/expired" for a key it does
+# not know, that has expired or that is not an API token, "Authentication credentials were not provided." when the
+# request carried no bearer token (a proxy in front of it may drop the Authorization header). The error names the
+# options that give the token, never the token.
+_TOKEN_INVALID = re.compile(r"token invalid|invalid token|expired", re.I)
+_NOT_PROVIDED = re.compile(r"credentials were not provided", re.I)
+_TOKEN_HINTS = (
+    (_TOKEN_INVALID, " (check the token option or AUTHENTIK_TOKEN: authentik accepts only the key of an existing, "
+                     "unexpired token with intent api, not an app password)"),
+    (_NOT_PROVIDED, " (check the token option or AUTHENTIK_TOKEN: authentik saw no token in the request; a proxy in "
+                    "front of it may drop the Authorization header)"),
+)
 
 
 def required_permission(method, path):
@@ -380,11 +392,8 @@ class AuthentikClient:
                     "; authentik failed on this request: its server log says why")
         if transient and retry_after is not None and left is not None and retry_after > left:
             msg += "; the server asked to retry after %.0f s, more than the %.0f s left of retry_timeout" % (retry_after, max(0, left))
-        if status == 403 and isinstance(data, dict) and "permission" in str(data.get("detail", "")):
-            permission = required_permission(method, display)
-            if permission:
-                msg += " (the token's user needs the permission%s %s, globally or on this object)" % (
-                    "s" if " and " in permission else "", permission)
+        if status in (401, 403):
+            msg += _auth_hint(status, data, method, display)
         if status == 405:
             # authentik 2025.12.4's error page accepts only GET: a request other than GET that fails inside authentik (a
             # server error) is answered 405 with no body. An outpost DELETE does that now and then (retried as transient
@@ -430,6 +439,24 @@ class AuthentikClient:
 
     def list(self, path, params=None, page_size=MAX_PAGE_SIZE):
         return list(self.paginate(path, params, page_size))
+
+
+def _auth_hint(status, data, method, display):
+    """What to check after a 401 or 403: the token (authentik did not accept it) or the permissions of its user."""
+    detail = str(data.get("detail", "")) if isinstance(data, dict) else ""
+    for pattern, hint in _TOKEN_HINTS:
+        if pattern.search(detail):
+            return hint
+    if status == 403 and "permission" in detail:
+        permission = required_permission(method, display)
+        if permission:
+            return " (the token's user needs the permission%s %s, globally or on this object)" % (
+                "s" if " and " in permission else "", permission)
+        return (" (the token is valid but its user lacks a permission this request needs; the module's notes list "
+                "them)")
+    if status == 401:  # not authentik's own answer (it answers 403), a proxy's in front of it
+        return " (check the token option or AUTHENTIK_TOKEN, and that url points at authentik itself)"
+    return ""
 
 
 def _tls_failure(method, display, base, exc):

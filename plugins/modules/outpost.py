@@ -63,7 +63,7 @@ options:
       - What O(providers) means. V(replace) is the whole set; V(add) adds the providers to the current ones; V(remove)
         takes them away (an outpost must keep at least one provider).
       - With V(remove), a provider that does not exist is nothing to remove, and an outpost that does not exist is not
-        created: a teardown runs twice without an error.
+        created, so a teardown runs twice without an error.
     type: str
     choices: [replace, add, remove]
     default: replace

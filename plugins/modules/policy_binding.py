@@ -62,8 +62,8 @@ options:
   state:
     description:
       - V(present) creates or updates the binding, V(absent) deletes it (deleting a missing binding is not an error).
-      - With V(absent), a target, group, user or policy that no longer exists means the binding cannot exist either:
-        nothing to do, so a teardown runs twice, in any order.
+      - With V(absent), a target, group, user or policy that no longer exists means the binding cannot exist either,
+        so there is nothing to do and a teardown runs twice, in any order.
     type: str
     choices: [present, absent]
     default: present

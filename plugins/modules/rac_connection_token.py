@@ -46,7 +46,7 @@ options:
         Tokens cannot be created, so a missing token fails the task.
       - V(absent) deletes the token O(token_uuid), or every token matching the filters when O(token_uuid) is not set.
         Deleting a token ends its live remote session. A filter naming a provider, endpoint or user that does not
-        exist matches no token: nothing to delete.
+        exist matches no token, so there is nothing to delete.
     type: str
     choices: [present, absent]
     default: present

@@ -56,7 +56,7 @@ options:
       - V(present) creates or updates the endpoint, V(absent) deletes it (deleting a missing endpoint is not an error).
       - Deleting an endpoint also deletes its connection tokens, which ends the live sessions on it.
       - With V(absent), a O(provider) that no longer exists means the endpoint is gone too (authentik deletes a
-        provider's endpoints with it): nothing to do, so a teardown runs twice, in any order.
+        provider's endpoints with it), so there is nothing to do and a teardown runs twice, in any order.
     type: str
     choices: [present, absent]
     default: present

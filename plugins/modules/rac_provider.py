@@ -23,8 +23,9 @@ description:
     (a proxy or OAuth2 provider, for example) is reported as such instead of a bare HTTP 400.
   - A provider alone gives users nothing to connect to. Its endpoints (the machines) are managed with
     M(authentik.api.rac_endpoint), and the property mappings that give endpoints their connection settings and
-    credentials with M(authentik.api.rac_property_mapping); see the examples. The application that makes the provider
-    usable is managed elsewhere.
+    credentials with M(authentik.api.rac_property_mapping); the application that makes the provider usable with
+    M(authentik.api.application), the C(rac) outpost that serves it with M(authentik.api.outpost), and who may open the
+    application with M(authentik.api.policy_binding); see the examples.
   - Deleting a provider also deletes its endpoints and its connection tokens (which ends the live sessions); its
     property mappings stay.
 author:
@@ -88,8 +89,8 @@ options:
       - authentik uses V(false) when the provider is created without it.
     type: bool
 notes:
-  - A provider is usable once an application (C(/core/applications/)) points to it and RAC endpoints
-    (M(authentik.api.rac_endpoint)) are defined for it.
+  - A provider is usable once an application (M(authentik.api.application)) points to it, a C(rac) outpost
+    (M(authentik.api.outpost)) serves it and RAC endpoints (M(authentik.api.rac_endpoint)) are defined for it.
   - In check mode, a name already used by another kind of provider is not detected (only the create reveals it), and a
     flow or mapping given by UUID is not checked for existence.
   - "Permissions (authentik 2025.12.4), check mode and runs without changes: C(authentik_providers_rac.view_racprovider).
@@ -102,6 +103,9 @@ seealso:
   - module: authentik.api.rac_property_mapping
   - module: authentik.api.rac_connection_token
   - module: authentik.api.rac_connection_token_info
+  - module: authentik.api.application
+  - module: authentik.api.outpost
+  - module: authentik.api.policy_binding
   - name: authentik RAC provider
     description: Remote Access Control in the authentik documentation.
     link: https://docs.goauthentik.io/docs/add-secure-apps/providers/rac/
@@ -151,6 +155,25 @@ EXAMPLES = r"""
         property_mappings:
           - Windows service login
       loop: "{{ groups['windows'] }}"
+
+    - name: The application that makes the provider usable (what users open)
+      authentik.api.application:
+        slug: windows
+        name: Windows servers
+        provider: Windows servers
+
+    - name: A rac outpost that serves the provider (its other providers stay)
+      authentik.api.outpost:
+        name: rac-outpost
+        type: rac
+        providers:
+          - Windows servers
+        providers_mode: add
+
+    - name: Only the members of one group may open the application
+      authentik.api.policy_binding:
+        application: windows
+        group: Remote access
 
     - name: Let connections last a working day (only this field is compared and changed)
       authentik.api.rac_provider:

@@ -130,8 +130,8 @@ EMBEDDED = "authentik Embedded Outpost"
 def embedded_outpost_refuses_rac(playbook, prefix, group, mode):
     """A RAC provider given to the embedded outpost (type proxy): one line naming both types, nothing written."""
     tasks = [("provider", "authentik.api.rac_provider: {{name: {p}-prov, authorization_flow: %s}}" % FLOW),
-             ("to the embedded outpost", "authentik.api.outpost: {{name: '%s', providers: [{p}-prov], "
-                                                    "providers_mode: add}}" % EMBEDDED)]
+             ("to the embedded outpost",
+              "authentik.api.outpost: {{name: '%s', providers: [{p}-prov], providers_mode: add}}" % EMBEDDED)]
     run = playbook(play(tasks, prefix, group, "a RAC provider on a proxy outpost"), env=env_for(mode))
     assert run.rc != 0, run.output[-3000:]
     [msg] = failures(run)

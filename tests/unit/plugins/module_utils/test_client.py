@@ -405,11 +405,51 @@ def test_field_errors_are_summarised_and_kept(server):
     assert err.result() == {"method": "POST", "path": "/api/v3/core/tokens/", "status": 400, "detail": err.detail}
 
 
+TOKEN_HINT = ("check the token option or AUTHENTIK_TOKEN: authentik accepts only the key of an existing, unexpired token "
+              "with intent api, not an app password")
+
+
 def test_detail_errors_and_403(server):
     server.push(403, {"detail": "Token invalid/expired"})
     with pytest.raises(AuthentikError) as exc:
         client(server).get("core/tokens/")
-    assert exc.value.msg == "GET /api/v3/core/tokens/: HTTP 403: Token invalid/expired"
+    assert exc.value.msg == "GET /api/v3/core/tokens/: HTTP 403: Token invalid/expired (%s)" % TOKEN_HINT
+    assert exc.value.status == 403 and exc.value.detail == {"detail": "Token invalid/expired"}
+
+
+@pytest.mark.parametrize("status, detail, hint", [
+    (403, "Token invalid/expired", TOKEN_HINT),
+    (403, "Authentication credentials were not provided.",
+     "check the token option or AUTHENTIK_TOKEN: authentik saw no token in the request; a proxy in front of it may "
+     "drop the Authorization header"),
+    (401, "Invalid token.", TOKEN_HINT),
+    (401, "Unauthorized", "check the token option or AUTHENTIK_TOKEN, and that url points at authentik itself"),
+], ids=["invalid-or-expired", "not-provided", "401-invalid", "401-other"])
+def test_refused_token_names_the_option_and_variable_never_the_token(server, status, detail, hint):
+    server.push(status, {"detail": detail})
+    with pytest.raises(AuthentikError) as exc:
+        client(server).request("POST", "providers/rac/", body={"name": "x"}, retries=0)
+    assert exc.value.msg == "POST /api/v3/providers/rac/: HTTP %d: %s (%s)" % (status, detail, hint)
+    assert "token option" in exc.value.msg and "AUTHENTIK_TOKEN" in exc.value.msg
+    assert TOKEN not in exc.value.msg and "permission" not in exc.value.msg
+    assert len(server.seen) == 1 and not exc.value.transient
+
+
+def test_permission_denied_is_not_blamed_on_the_token(server):
+    server.push(403, {"detail": "You do not have permission to perform this action."})
+    with pytest.raises(AuthentikError) as exc:
+        client(server).get("events/events/")  # a path whose permission the client does not know
+    assert exc.value.msg == ("GET /api/v3/events/events/: HTTP 403: You do not have permission to perform this action. "
+                             "(the token is valid but its user lacks a permission this request needs; the module's "
+                             "notes list them)")
+    assert "AUTHENTIK_TOKEN" not in exc.value.msg
+
+
+def test_other_403_gets_no_hint(server):
+    server.push(403, {"detail": "CSRF Failed: CSRF token missing."})
+    with pytest.raises(AuthentikError) as exc:
+        client(server).get("core/tokens/")
+    assert exc.value.msg == "GET /api/v3/core/tokens/: HTTP 403: CSRF Failed: CSRF token missing."
 
 
 @pytest.mark.parametrize("method, path, permission", [
@@ -430,6 +470,7 @@ def test_permission_denied_names_the_permission_the_request_needs(server, method
     assert exc.value.msg == ("%s /api/v3/%s: HTTP 403: You do not have permission to perform this action. (the token's "
                              "user needs the permission%s %s, globally or on this object)"
                              % (method, path, "s" if " and " in permission else "", permission))
+    assert "AUTHENTIK_TOKEN" not in exc.value.msg
 
 
 def test_405_to_a_request_with_a_known_permission_names_it(server):

@@ -212,7 +212,8 @@ def test_bad_input_is_one_line_and_writes_nothing(sim, run_module, params, fragm
 def test_wrong_api_token_and_unreachable_server(sim, run_module):
     r = run_module("core_token", identifier="t", token="not-a-real-token")
     assert r["failed"] is True
-    assert r["msg"] == "GET /api/v3/core/tokens/: HTTP 403: Token invalid/expired"
+    assert r["msg"] == ("GET /api/v3/core/tokens/: HTTP 403: Token invalid/expired (check the token option or AUTHENTIK_TOKEN: "
+                        "authentik accepts only the key of an existing, unexpired token with intent api, not an app password)")
     assert "not-a-real-token" not in r["_raw"]
     r = run_module("core_token", identifier="t", url="http://127.0.0.1:9", retries=0, timeout=2)
     assert r["failed"] is True

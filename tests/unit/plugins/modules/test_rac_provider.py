@@ -469,5 +469,6 @@ def test_unknown_flow_uuid_is_refused_by_the_server(sim, run_module):
 def test_wrong_api_token(run_module):
     r = run_module(MODULE, name="x", authorization_flow=IMPLICIT, token="not-a-real-token")
     assert r["failed"] is True
-    assert r["msg"] == "GET /api/v3/providers/rac/: HTTP 403: Token invalid/expired"
+    assert r["msg"] == ("GET /api/v3/providers/rac/: HTTP 403: Token invalid/expired (check the token option or AUTHENTIK_TOKEN: "
+                        "authentik accepts only the key of an existing, unexpired token with intent api, not an app password)")
     assert "not-a-real-token" not in r["_raw"]
