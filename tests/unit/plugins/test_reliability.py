@@ -626,6 +626,12 @@ BAD_INPUT = [
     ("rac_connection_token_info", dict(provider="no-such"), "provider: no RAC provider 'no-such' found"),
     ("rac_connection_token_info", dict(provider="424242"), "provider: '424242' is not a RAC provider that authentik knows"),
     ("rac_connection_token_info", dict(user="nobody"), "user: no user 'nobody' found"),
+    # a listing is not a removal: a name that matches nothing stays an error (a revoke of it is nothing to do)
+    ("rac_connection_token_info", dict(provider="rel-p1", endpoint="dc99"), "endpoint: no RAC endpoint 'dc99' found"),
+    ("rac_connection_token_info", dict(provider="no-such-provider", endpoint="dc01"),
+     "provider: no RAC provider 'no-such-provider' found"),
+    ("rac_connection_token_info", dict(user="99999"), "user: '99999' is not a user that authentik knows (Select a valid choice."),
+    ("rac_connection_token_info", dict(endpoint="dc01"), "endpoint: 'dc01' matches 2 RAC endpoints"),
     ("rac_connection_token_info", dict(token="wrong-token"), "HTTP 403: Token invalid/expired"),
 ]
 
