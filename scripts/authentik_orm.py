@@ -14,6 +14,9 @@ Fed to ``python -m manage shell`` on standard input by ``scripts/authentik-serve
                                                 akadmin), each made the way authentik makes one when a user opens
                                                 a connection (a Session, an AuthenticatedSession, then the
                                                 ConnectionToken); prints their uuids
+    expire-token IDENTIFIER...                  makes each token expire an hour ago (expiring true), which the API
+                                                cannot do for an API token (it sets expires on every write); prints
+                                                their identifiers
     reapply-blueprints                          re-applies, one at a time, every enabled blueprint instance that
                                                 is not successful; prints one line per instance
 """
@@ -69,6 +72,16 @@ def connection_token(provider_pk, endpoint_uuid, username="akadmin", count="1"):
     return made
 
 
+def expire_token(*identifiers):
+    from django.utils.timezone import now
+
+    from authentik.core.models import Token
+
+    # update(): no save signal, which would give an expiring token without expires a new one
+    Token.objects.filter(identifier__in=identifiers).update(expires=now() - timedelta(hours=1), expiring=True)
+    return [token.identifier for token in Token.objects.filter(identifier__in=identifiers).order_by("identifier")]
+
+
 def reapply_blueprints():
     from authentik.blueprints.models import BlueprintInstance, BlueprintInstanceStatus
     from authentik.blueprints.v1.tasks import apply_blueprint
@@ -87,7 +100,8 @@ def reapply_blueprints():
     return lines
 
 
-ACTIONS = {"admin-token": admin_token, "connection-token": connection_token, "reapply-blueprints": reapply_blueprints}
+ACTIONS = {"admin-token": admin_token, "connection-token": connection_token, "expire-token": expire_token,
+           "reapply-blueprints": reapply_blueprints}
 
 
 def main():

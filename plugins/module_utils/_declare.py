@@ -378,6 +378,10 @@ class Resource:
     (authentik/providers/rac/api/endpoints.py ``list``): a lookup of a second endpoint of that provider then gets the
     first one's list, misses its object and would create a duplicate. With ``search`` authentik skips that cache.
     ``protect(obj)``: why the object must not be changed or deleted (objects authentik ships), or None.
+    ``renew(obj, params, changes)``: for an object that the server still serves but that is dead (an expired token, which
+    authentik lists and changes until its cleanup task runs), ``(body, warning)``: what to send, beside the task's own
+    changes, to make it live again, and a warning whose ``%(action)s`` is "renewed" (or "would renew" in check mode);
+    None when nothing is to renew.
 
     Identity by several options (a policy binding: its target and the group, user or policy it binds): ``match``
     names those options (``lookup`` is then ``(None, None, None)``). Each sets the API field ``Field.api`` (or its
@@ -389,7 +393,7 @@ class Resource:
     def __init__(self, name, path, key, lookup, fields, echo=(), create_defaults=None, required_on_create=(),
                  conflict=None, absent_message=None, secret=None, filters=None, what=None, ident=None, ordering=None,
                  summary=None, scope=(), address=None, list_params=None, protect=None, match=(), sequence=None,
-                 update_method="PATCH", search=False):
+                 update_method="PATCH", search=False, renew=None):
         self.name = name
         self.search = search
         self.plural = name + "s"
@@ -415,6 +419,7 @@ class Resource:
         self.match = tuple(match)
         self.sequence = sequence
         self.update_method = update_method  # PUT where the server refuses PATCH (policy bindings answer 405)
+        self.renew = renew
 
     def item_path(self, client, obj):
         return client.item_path(self.path, obj[self.key])

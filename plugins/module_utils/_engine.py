@@ -367,6 +367,12 @@ def _ensure(module, res, hold):
         _drop_ignored(module, res, desired, merged)
         changes = dict((name, value) for name, value in desired.items()
                        if not res.field_for(name).same(current.get(name), value))
+        renewal = res.renew(current, params, changes) if res.renew is not None else None
+        if renewal:
+            body, warning = renewal
+            for name, value in body.items():
+                changes.setdefault(name, value)
+            module.warn(warning % {"action": "would renew" if module.check_mode else "renewed"})
         _refuse_immutable(res, current, changes)
         _refuse_claimed(module, res, current, changes)
         _refuse_misfits(module, res, current, merged, changes)

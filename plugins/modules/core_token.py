@@ -37,6 +37,13 @@ notes:
     true)."
   - "With O(key) and other changes, the other changes are written first. If C(set_token_key) is then missing,
     the task fails after that write."
+  - "An expired token (O(expiring) true and its expiry date passed) is still listed, read and changed by authentik
+    until its cleanup task, every 5 minutes, gives an API token a new key and deletes an app password; only
+    authentication refuses it (and authentik deletes an expired API token that is used). With O(state=present) the
+    task renews such a token, with a warning, keeping its key: an API token gets a new expiry (authentik sets one on
+    every write), an app password without O(expires) in the task gets now plus the default token lifetime (authentik's
+    default for an expiring token without a date). An app password whose O(expires) the task gives is set to that date,
+    as any change. O(state=absent) deletes an expired token like any other."
 options:
   identifier:
     description:
@@ -72,11 +79,14 @@ options:
     description:
       - Whether the token expires. authentik defaults to V(true); API tokens used by automation usually want V(false).
       - An expiring API token gets a new key when it expires (authentik rotates it); an expiring app password is deleted.
+        Until then, the task renews an expired token (see the notes).
     type: bool
   expires:
     description:
       - When an app password expires, as an ISO 8601 date-time (V(2026-12-31T23:59:00Z), V(2026-12-31 23:59+01:00));
         without a zone it is UTC. Compared as an instant, so any spelling of the same moment is no change.
+      - Without it, an app password gets now plus the default token lifetime when it is created, and again when the
+        task finds it expired.
       - authentik limits it to the owner's maximum token lifetime (30 minutes by default).
       - Ignored for API tokens, with a warning, because authentik overwrites their C(expires) with now plus the default token
         lifetime on every write, so it could never converge.
@@ -175,9 +185,39 @@ diff:
     after: {identifier: ci-deploy, description: Used by the deploy pipeline, expiring: false, intent: api, user: 7}
 """
 
-from ansible_collections.authentik.api.plugins.module_utils._engine import Field, Kind, Resource, Secret, ensure
+import datetime
+
+from ansible_collections.authentik.api.plugins.module_utils._engine import Field, Kind, Resource, Secret, ensure, parse_datetime
 from ansible_collections.authentik.api.plugins.module_utils._module import AuthentikModule
 from ansible_collections.authentik.api.plugins.module_utils._resources import USER
+
+
+def expired(token):
+    """Whether authentik would refuse the token as expired (it still lists and serves it until its cleanup task runs)."""
+    if not token.get("expiring") or not token.get("expires"):
+        return False
+    return parse_datetime(token["expires"]) < datetime.datetime.now(parse_datetime(token["expires"]).tzinfo)
+
+
+def renew(token, params, changes):
+    """An expired token that the task keeps (see the notes): an API token gets a new expiry from any write (authentik sets
+    one on every write: none is added to the task's own changes), an app password whose expiry the task does not give
+    gets ``expires: null``, which authentik turns into now plus the default lifetime."""
+    if not expired(token) or changes.get("expiring") is False:
+        return None
+    if token.get("intent") == "api":
+        if changes:
+            return None
+        body = {"expiring": True}
+    elif params.get("expires") is not None:
+        return None  # the date the task asks for
+    else:
+        body = {"expires": None}
+    return body, "token %r expired at %s; authentik keeps it until its cleanup task %s: %%(action)s it (same key, expiring now plus " \
+        "authentik's default token lifetime)" % (token.get("identifier"), token.get("expires"),
+                                                 "gives an API token a new key" if token.get("intent") == "api" else
+                                                 "deletes an app password")
+
 
 TOKEN = Resource(
     name="token",
@@ -204,6 +244,7 @@ TOKEN = Resource(
     echo=("user", "intent"),
     create_defaults=dict(intent="api"),
     secret=Secret(option="key", read="view_key/", write="set_key/", return_option="return_key"),
+    renew=renew,
 )
 
 

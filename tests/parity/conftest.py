@@ -28,9 +28,10 @@ from parity_world import SIM_TOKEN, build_world, retire_sessions, start_sessions
 
 # The order of the modules: the connection tokens are made in the background while the first ones run; alice, who
 # owns them, is deleted (slowly, in the background) as soon as the SESSION_MODULES are done.
-MODULE_ORDER = ("test_server", "test_tokens", "test_errors", "test_directory", "test_auth", "test_pagination", "test_rac_connection_tokens",
-                "test_rac_providers", "test_rac_endpoints", "test_rac_property_mappings", "test_apps_outposts_bindings")
-SESSION_MODULES = ("test_pagination", "test_rac_connection_tokens")
+MODULE_ORDER = ("test_server", "test_tokens", "test_expired_tokens", "test_errors", "test_directory", "test_auth", "test_coverage",
+                "test_pagination", "test_rac_connection_tokens", "test_rac_providers", "test_rac_endpoints", "test_rac_property_mappings",
+                "test_apps_outposts_bindings")
+SESSION_MODULES = ("test_coverage", "test_pagination", "test_rac_connection_tokens")
 
 
 def pytest_ignore_collect(collection_path, config):  # pylint: disable=unused-argument

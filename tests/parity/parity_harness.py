@@ -7,7 +7,7 @@ the answers normalised and compared.
 - ``Server``: one of the two, with ``call()`` (a request whose answer is recorded for the comparison),
   ``api()``/``ok()`` (set-up requests, not recorded), ``alias()`` (a pk or UUID that is shown by a name in the
   comparison) and the seams where the two differ (``SimServer``/``RealServer``: connection tokens, a provider
-  or a property mapping of another type).
+  or a property mapping of another type, global permissions, an expired API token, authentik's cleanup task).
 - ``Parity``: ``both(scenario, *args)`` runs ``scenario(server, *args)`` on each server and asserts that the
   two records are equal, showing both side by side when they are not. What a scenario creates is deleted
   afterwards, on the real server by a background thread while the next tests run (``Deleter``); names made
@@ -27,6 +27,7 @@ import queue
 import re
 import subprocess
 import threading
+import time
 import traceback
 from urllib.parse import urlencode
 
@@ -70,6 +71,15 @@ def new_session():
     session = requests.Session()
     session.trust_env = False
     return session
+
+
+def send(session, method, url, **kwargs):
+    """One request, sent again once when the connection breaks before an answer: the real server's gunicorn replaces a
+    worker every 1,000 requests or so, and a kept-alive connection to the old one may be reset."""
+    try:
+        return session.request(method, url, timeout=TIMEOUT, **kwargs)
+    except requests.ConnectionError:
+        return session.request(method, url, timeout=TIMEOUT, **kwargs)
 
 
 def iso(delta=datetime.timedelta()):
@@ -145,7 +155,7 @@ class Server:
         if data is not None:
             headers["Content-Type"] = ctype
         url = self.base + path.lstrip("/")
-        resp = self.session.request(method, url, params=params, data=data, headers=headers, timeout=TIMEOUT)
+        resp = send(self.session, method, url, params=params, data=data, headers=headers)
         if not resp.content:
             parsed = None
         elif "json" in resp.headers.get("Content-Type", ""):
@@ -296,6 +306,17 @@ class Server:
         """A property mapping of another kind (an OAuth2 scope mapping) named ``name``; its pk."""
         raise NotImplementedError
 
+    def grant_permissions(self, user, permissions, name):
+        """Give user ``user`` (pk) the global ``permissions`` (``name``: for what this makes on the real server)."""
+        raise NotImplementedError
+
+    def expire_tokens(self, identifiers):
+        """Make the tokens expire an hour ago (``expiring`` true): the API cannot, for an API token."""
+        raise NotImplementedError
+
+    def clear_of_cleanup(self):
+        """Return when authentik's cleanup of expired objects will not run in the next seconds (see RealServer)."""
+
 
 class SimServer(Server):
     """The simulator, in this process: its seed helpers stand in for what the API cannot do."""
@@ -316,10 +337,17 @@ class SimServer(Server):
     def make_foreign_mapping(self, name):
         return self.sim.add_foreign_mapping(name)
 
+    def grant_permissions(self, user, permissions, name):
+        self.sim.grant_permissions(user, permissions)
+
+    def expire_tokens(self, identifiers):
+        for identifier in identifiers:
+            self.sim.expire_token(identifier)
+
 
 class RealServer(Server):
-    """The real authentik: connection tokens through its control script (``AUTHENTIK_TEST_SERVER``), a proxy
-    provider through the API."""
+    """The real authentik: connection tokens and expired API tokens through its control script
+    (``AUTHENTIK_TEST_SERVER``), a proxy provider and permissions through the API."""
 
     kind = "real server"
 
@@ -345,6 +373,40 @@ class RealServer(Server):
 
     def make_foreign_mapping(self, name):
         return self.ok("POST", "propertymappings/provider/scope/", {"name": name, "scope_name": name, "expression": "return {}"})["pk"]
+
+    def grant_permissions(self, user, permissions, name):
+        """authentik 2025.12 assigns permissions to roles: a role ``name`` with them, in a group ``name`` of the user."""
+        role = self.ok("POST", "rbac/roles/", {"name": name})["pk"]
+        self.ok("POST", "rbac/permissions/assigned_by_roles/%s/assign/" % role, {"permissions": sorted(permissions)})
+        self.ok("POST", "core/groups/", {"name": name, "roles": [role], "users": [user]})
+
+    def expire_tokens(self, identifiers):
+        if not self.control:
+            raise SetupError("AUTHENTIK_TEST_SERVER is not set: no way to make an expired API token on the real server")
+        proc = subprocess.run([self.control, "orm", "expire-token"] + list(identifiers), capture_output=True, text=True,
+                              timeout=120, check=False)
+        if proc.returncode != 0 or sorted(proc.stdout.split()) != sorted(identifiers):
+            raise SetupError("%s orm expire-token %s: rc %s, %r; %s" % (
+                self.control, " ".join(identifiers), proc.returncode, proc.stdout, proc.stderr[-1500:]))
+
+    def clear_of_cleanup(self, ahead=15, late=90):
+        """authentik's cleanup task (clean_expired_models) gives expired API tokens a new key and deletes expired app
+        passwords. Its schedule is minute 2, 7, 12, ... (``2-59/5``), sent by a scheduler that looks every 60 s: wait
+        while the next tick is less than ``ahead`` seconds away, or the last tick is less than ``late`` seconds ago and
+        its run has not finished (the tasks API says)."""
+        while True:
+            now = utcnow()
+            tick = now.replace(second=0, microsecond=0) - datetime.timedelta(minutes=(now.minute - 2) % 5)
+            since = (now - tick).total_seconds()
+            if 300 - since > ahead and since > late:
+                return
+            if since <= late:
+                runs = self.ok("GET", "tasks/tasks/", params={"search": "clean_expired_models", "ordering": "-mtime",
+                                                              "page_size": 1})["results"]
+                if runs and runs[0]["state"] == "done" and datetime.datetime.fromisoformat(
+                        runs[0]["mtime"].replace("Z", "+00:00")) >= tick:
+                    return
+            time.sleep(2)
 
 
 class Later:
@@ -391,8 +453,7 @@ class Deleter:
                 return
             for path in paths:
                 try:
-                    resp = session.delete(self.server.base + path, timeout=TIMEOUT,
-                                          headers={"Authorization": "Bearer " + self.server.keys["admin"]})
+                    resp = send(session, "DELETE", self.server.base + path, headers={"Authorization": "Bearer " + self.server.keys["admin"]})
                     if resp.status_code not in (204, 404):
                         self.problems.append("DELETE %s: HTTP %s %s" % (path, resp.status_code, resp.text[:300]))
                 except Exception as exc:  # pylint: disable=broad-exception-caught

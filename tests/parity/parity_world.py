@@ -4,8 +4,10 @@
 """The parity suite's *world*: what the tests share, made the same way on both servers and named
 ``<prefix>-<name>`` (``server.w(name)``):
 
-- users alice and bob (non-superusers, each with a non-expiring API token ``alice-api``/``bob-api``, description
-  ``world``; alice's key is the caller ``"alice"``);
+- users alice and bob (non-superusers without any permission, each with a non-expiring API token
+  ``alice-api``/``bob-api``, description ``world``; their keys are the callers ``"alice"`` and ``"bob"``);
+- user carol (a non-superuser who holds, globally, every permission the modules need: ``PERMISSIONS``, through a role
+  of a group of hers on the real server), with the API token ``carol-api`` (the caller ``"carol"``);
 - tokens ``f-app`` (bob's app password) and ``f-api`` (admin's API token), description ``filters``;
 - RAC providers p1 and p2; endpoints e1 (``dc01`` on p1), e2 (``dc02`` on p1), e3 (``dc01`` on p2);
 - 118 connection tokens of alice on p1/e1, made in one call of the real server's control script (which takes
@@ -33,7 +35,17 @@ MAPPINGS = (RDP_DEFAULT, RDP_HIFI, SSH_DEFAULT)
 SESSIONS = 118
 SPREAD = 3  # connection tokens moved to p2/e3
 #: connection tokens that one test changes or deletes
-SPARE = {"repoint": 3, "put": 4, "delete": 5, "provider-cascade": 6, "endpoint-cascade": 7}
+SPARE = {"repoint": 3, "put": 4, "delete": 5, "provider-cascade": 6, "endpoint-cascade": 7, "delete-admin": 8, "delete-carol": 9}
+RAC = "authentik_providers_rac."
+#: carol's global permissions: every one that docs/docsite/rst/permissions.rst lists for a module
+PERMISSIONS = (
+    ["authentik_core.%s" % p for p in ("view_token_key", "set_token_key", "view_user", "view_group", "view_provider",
+                                       "view_application", "add_application", "change_application", "delete_application")]
+    + ["authentik_flows.view_flow", "authentik_policies.view_policy", "authentik_outposts.view_outpostserviceconnection"]
+    + ["%s%s_%s" % (app, verb, model) for app, model in ((RAC, "racpropertymapping"), (RAC, "racprovider"), (RAC, "endpoint"),
+                                                         ("authentik_outposts.", "outpost"), ("authentik_policies.", "policybinding"))
+       for verb in ("view", "add", "change", "delete")]
+    + [RAC + "%s_connectiontoken" % verb for verb in ("view", "change", "delete")])
 
 
 def build_world(server):
@@ -44,10 +56,11 @@ def build_world(server):
         admin = server.ok("GET", "core/users/", params={"username": "akadmin"})["results"][0]["pk"]
         world["users"] = {"akadmin": server.alias(admin, "user:akadmin")}
         world["usernames"] = {"akadmin": "akadmin"}
-        for who in ("alice", "bob"):
+        for who in ("alice", "bob", "carol"):
             pk = server.ok("POST", "core/users/", {"username": server.w(who), "name": "%s (parity)" % who.capitalize()})["pk"]
             world["users"][who] = server.alias(pk, "user:" + who)
             world["usernames"][who] = server.w(who)
+        server.grant_permissions(world["users"]["carol"], PERMISSIONS, server.w("carol"))
         world["flow"] = server.alias(server.ok("GET", "flows/instances/%s/" % IMPLICIT)["pk"], "flow:implicit")
         world["flows"] = {IMPLICIT: world["flow"]}
         for name in ("p1", "p2"):
@@ -57,7 +70,7 @@ def build_world(server):
             pk = server.ok("POST", "rac/endpoints/", {"name": server.w(endpoint), "provider": world[provider], "protocol": "rdp",
                                                       "host": "10.0.0.1", "auth_mode": "prompt"})["pk"]
             world[name] = server.alias(pk, name)
-        for who in ("alice", "bob"):
+        for who in ("alice", "bob", "carol"):
             identifier = server.w(who + "-api")
             server.ok("POST", "core/tokens/", {"identifier": identifier, "user": world["users"][who], "intent": "api",
                                                "expiring": False, "description": server.w("world")})
@@ -72,7 +85,8 @@ def build_world(server):
             world["mappings"][managed] = server.alias(found["pk"], "mapping:" + managed.rsplit("/", 1)[-1])
             world["mapping_names"][managed] = found["name"]
         # deleting a provider deletes its endpoints, deleting a user his tokens: no need to delete those one by one
-        server.world_created = [path for path in server.world_created if path.startswith(("core/users/", "providers/"))
+        server.world_created = [path for path in server.world_created if path.startswith(("core/users/", "providers/", "core/groups/",
+                                                                                          "rbac/roles/"))
                                 or path == "core/tokens/%s/" % server.w("f-api")]
     finally:
         server.creating_world = False

@@ -44,6 +44,7 @@ NON_SUPERUSER = [
     ("POST", "providers/rac/", {"name": "x"}),
     ("PATCH", "rac/endpoints/{e1}/", {"host": "x"}),
     ("POST", "core/users/", {"username": "x", "name": "x"}),
+    ("DELETE", "core/tokens/", None),
 ]
 
 

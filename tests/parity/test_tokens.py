@@ -193,8 +193,10 @@ def test_set_key_without_key(both, body):
     both(scenario)
 
 
-def test_set_key_unknown_token(both):
-    both(lambda t: t.call("POST", "core/tokens/%s/set_key/" % t.name("no-such"), {"key": "abc"}))
+@pytest.mark.parametrize("body", [{"key": "abc"}, {}], ids=["key", "no-key"])
+def test_set_key_unknown_token(both, body):
+    """The body is checked before the token is looked up (authentik's permission_required, then validate)."""
+    both(lambda t: t.call("POST", "core/tokens/%s/set_key/" % t.name("no-such"), body))
 
 
 FILTERS = {
@@ -227,4 +229,19 @@ def test_description_filter_is_exact(both):
         make(t, "desc", description=t.name("exact description"))
         t.call("GET", "core/tokens/", params={"description": t.name("exact")}, view=items("identifier"))
         t.call("GET", "core/tokens/", params={"description": t.name("exact description")}, view=items("identifier"))
+    both(scenario)
+
+
+@pytest.mark.parametrize("body", [{"expiring": False}, {"expiring": False, "expires": None}, {"expires": None}],
+                         ids=["not-expiring", "not-expiring-null", "null"])
+def test_app_password_without_expires(both, body):
+    """An expiring token without ``expires`` gets the default lifetime (authentik's pre_save signal), one that does not
+    expire keeps none, also when a change makes it expiring."""
+    def scenario(t):
+        identifier = t.name("no-expires")
+        t.call("POST", "core/tokens/", dict(body, identifier=identifier, intent="app_password"), view=fields(*TOKEN_FIELDS))
+        t.call("PATCH", "core/tokens/%s/" % identifier, {"expires": None, "intent": "app_password", "user": t.world["users"]["akadmin"]},
+               view=fields(*TOKEN_FIELDS))
+        t.call("PATCH", "core/tokens/%s/" % identifier, {"expiring": True, "intent": "app_password", "user": t.world["users"]["akadmin"]},
+               view=fields(*TOKEN_FIELDS))
     both(scenario)

@@ -42,26 +42,31 @@ DEFAULT_OUTPOST_CONFIG = {
     "kubernetes_httproute_annotations": {}, "kubernetes_httproute_parent_refs": [],
 }
 SEEDED_GROUPS = (("authentik Admins", True), ("authentik Read-only", False))
+APP_MODEL = "authentik_core.application"
+OUTPOST_MODEL = "authentik_outposts.outpost"
+BINDING_MODEL = "authentik_policies.policybinding"
 
 
 class AppsArea(RacArea):
     """Groups, applications, outposts and policy bindings."""
 
     ROUTES = (
-        Route(r"^core/groups/$", {"GET": "_groups_list", "POST": "_group_create"}),
-        Route(r"^core/groups/([^/.]+)/$", {"GET": "_group_get", "DELETE": "_group_delete"}, ("PUT", "PATCH")),
-        Route(r"^core/applications/$", {"GET": "_apps_list", "POST": "_app_create"}),
-        Route(r"^core/applications/([^/]+)/$", {"GET": "_app_get", "PUT": "_app_put", "PATCH": "_app_patch", "DELETE": "_app_delete"}),
-        Route(r"^providers/all/$", {"GET": "_all_providers_list"}),
-        Route(r"^providers/all/([^/.]+)/$", {"GET": "_all_provider_get"}),
-        Route(r"^policies/all/$", {"GET": "_policies_list"}),
-        Route(r"^outposts/service_connections/all/$", {"GET": "_service_connections_list"}),
-        Route(r"^outposts/instances/$", {"GET": "_outposts_list", "POST": "_outpost_create"}),
+        Route(r"^core/groups/$", {"GET": "_groups_list", "POST": "_group_create"}, model="authentik_core.group"),
+        Route(r"^core/groups/([^/.]+)/$", {"GET": "_group_get", "DELETE": "_group_delete"}, ("PUT", "PATCH"), model="authentik_core.group"),
+        Route(r"^core/applications/$", {"GET": "_apps_list", "POST": "_app_create"}, model=APP_MODEL),
+        Route(r"^core/applications/([^/]+)/$", {"GET": "_app_get", "PUT": "_app_put", "PATCH": "_app_patch", "DELETE": "_app_delete"},
+              model=APP_MODEL),
+        Route(r"^providers/all/$", {"GET": "_all_providers_list"}, model="authentik_core.provider"),
+        Route(r"^providers/all/([^/.]+)/$", {"GET": "_all_provider_get"}, model="authentik_core.provider"),
+        Route(r"^policies/all/$", {"GET": "_policies_list"}, model="authentik_policies.policy"),
+        Route(r"^outposts/service_connections/all/$", {"GET": "_service_connections_list"}, model="authentik_outposts.outpostserviceconnection"),
+        Route(r"^outposts/instances/$", {"GET": "_outposts_list", "POST": "_outpost_create"}, model=OUTPOST_MODEL),
         Route(r"^outposts/instances/([^/.]+)/$", {"GET": "_outpost_get", "PUT": "_outpost_put", "PATCH": "_outpost_patch",
-                                                  "DELETE": "_outpost_delete"}),
-        Route(r"^policies/bindings/$", {"GET": "_bindings_list", "POST": "_binding_create"}),
+                                                  "DELETE": "_outpost_delete"}, model=OUTPOST_MODEL),
+        Route(r"^policies/bindings/$", {"GET": "_bindings_list", "POST": "_binding_create"}, model=BINDING_MODEL),
         # the real server answered PATCH of a binding with 405 Method Not Allowed
-        Route(r"^policies/bindings/([^/.]+)/$", {"GET": "_binding_get", "PUT": "_binding_put", "DELETE": "_binding_delete"}, ("PATCH",)),
+        Route(r"^policies/bindings/([^/.]+)/$", {"GET": "_binding_get", "PUT": "_binding_put", "DELETE": "_binding_delete"}, ("PATCH",),
+              model=BINDING_MODEL),
     )
     SEEDS = {"group": ("seed_group", False), "application": ("seed_application", False)}
 

@@ -54,6 +54,8 @@ NO_PERMISSION = "You do not have permission to perform this action."
 NOT_PROVIDED = "Authentication credentials were not provided."
 TOKEN_INVALID = "Token invalid/expired"
 INT32 = (-2147483648, 2147483647)
+#: the permission a method needs (DRF's DjangoObjectPermissions; reading needs the view permission through authentik's ObjectFilter)
+PERMISSION_VERBS = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
 #: what authentik answers (404, text/html) for a path that no route matches, inside /api/v3/ or not: its "Not Found" page
 NOT_FOUND_PAGE = ("<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"UTF-8\"><title>authentik</title></head>\n"
                   "<body><h1 class=\"pf-c-title pf-m-3xl\">Not Found</h1></body>\n</html>\n")
@@ -580,15 +582,20 @@ class Route:
     ``pattern``: a regular expression over the path after ``/api/v3/``, whose one group (if any) is the
     object's id; ``implemented``: method -> name of the handler method (called with the request, and the
     id when there is one); ``unimplemented``: methods the real server has but the simulator does not
-    (contract violations); ``permission``: who may write, "objects" superusers only, "owner" every user
-    (the handlers check ownership), "ctokens" every user but not with POST.
+    (contract violations); ``model``: the authentik model whose permissions guard the path
+    (``app_label.model_name``: ``authentik_providers_rac.racprovider`` -> ``view_racprovider``, ...);
+    ``permission``: how authentik 2025.12.4 checks them for a non-superuser (see ``SimulatorCore._dispatch``):
+    "objects" (the model's global permissions), "owner" (tokens: every user manages his own, the handlers
+    check ownership) or "ctokens" (connection tokens: the owner field is the session's user, which authentik's
+    object permission check cannot read).
     """
 
-    def __init__(self, pattern, implemented, unimplemented=(), permission="objects"):
+    def __init__(self, pattern, implemented, unimplemented=(), permission="objects", model=None):
         self.regex = re.compile(pattern)
         self.implemented = implemented
         self.unimplemented = tuple(unimplemented)
         self.permission = permission
+        self.model = model
 
 
 class SimulatorCore:
@@ -683,6 +690,7 @@ class SimulatorCore:
 
     def _init_state(self):
         """The initial state: each area adds its own after ``super()._init_state()``, so it finds the state it builds on."""
+        self.permissions = {}  # user pk -> global permissions ("authentik_providers_rac.view_racprovider", ...)
 
     def reset(self):
         """Back to the initial seed (state only: counters, faults and violations are kept)."""
@@ -940,17 +948,34 @@ class SimulatorCore:
         return None, None
 
     def _dispatch(self, req, route, ident):
+        """authentik's order: authentication; on a list path, the permission of the method (DRF's has_permission:
+        403 before a 405); on an object's path, the object among those the caller may see (403 without the view
+        permission, 404) and then the permission to change or delete it (the object permission check)."""
         req.user = self._authenticate(req.headers)
-        superuser = req.user["is_superuser"]
-        if not superuser and req.method not in ("GET", "OPTIONS"):
-            if route.permission == "objects" or (route.permission == "ctokens" and req.method == "POST"):
-                raise _detail(403, NO_PERMISSION)
+        req.route = route
+        verb = PERMISSION_VERBS.get(req.method)
+        if ident is None and verb and not (route.permission == "owner" and verb == "add") and not self._has_perm(req, verb):
+            raise _detail(403, NO_PERMISSION)  # tokens: authentik lets every user create his own
         if req.method in route.unimplemented or req.method == "OPTIONS":
             raise self._violation("%s %s: the real server supports this, the simulator does not" % (req.method, req.path))
         if req.method not in route.implemented:
             raise _detail(405, 'Method "%s" not allowed.' % req.method)
+        if ident is not None and verb and route.permission != "owner" and not self._has_perm(req, verb):
+            getattr(self, route.implemented["GET"])(req, ident)  # 403 without the view permission, or 404
+            if route.permission == "ctokens":
+                # authentik 2025.12.4 then reads the owner field "session__user" as an attribute, which fails: its error
+                # page takes only GET, so the answer is a bodiless 405 (also for the token's own user)
+                raise ApiError(405, None)
+            raise _detail(403, NO_PERMISSION)
         handler = getattr(self, route.implemented[req.method])
         return handler(req, ident) if ident is not None else handler(req)
+
+    def _has_perm(self, req, verb):
+        """Whether the caller holds the global permission ``verb`` (view, add, change, delete or a codename such as
+        ``view_token_key``) of the model of the request's path; a superuser holds every one."""
+        app, _dot, name = (req.route.model or ".").partition(".")
+        codename = verb if "_" in verb else "%s_%s" % (verb, name)
+        return req.user["is_superuser"] or "%s.%s" % (app, codename) in self.permissions.get(req.user["pk"], ())
 
     def _authenticate(self, headers):
         """The user (a dict) whose bearer token ``headers`` carry; raises ApiError 403. The tokens area answers."""
@@ -1018,12 +1043,11 @@ class SimulatorCore:
         if errors:
             raise ApiError(400, errors)
 
-    @staticmethod
-    def _require_view_permission(req):
+    def _require_view_permission(self, req):
         """authentik's ObjectFilter for a model without an owner field: a caller who holds no view permission on
-        any object of it (every non-superuser of the simulator) gets 403 for the list and for every object, even
-        before a malformed id is noticed."""
-        if not req.user["is_superuser"]:
+        any object of it (the simulator knows only global permissions) gets 403 for the list and for every object,
+        even before a malformed id is noticed."""
+        if not self._has_perm(req, "view"):
             raise _detail(403, NO_PERMISSION)
 
     # ---------------------------------------------------------------- admin HTTP API (/_sim/)

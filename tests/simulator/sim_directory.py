@@ -45,21 +45,25 @@ FLOW_DESIGNATIONS = ("authentication", "authorization", "invalidation", "enrollm
                      "stage_configuration")
 EPOCH = datetime.datetime(2025, 12, 1, 9, 0, 0, tzinfo=datetime.timezone.utc)
 USER_TYPES = ("internal", "external", "service_account", "internal_service_account")
+USER_MODEL = "authentik_core.user"
+FLOW_MODEL = "authentik_flows.flow"
+MAPPING_MODEL = "authentik_providers_rac.racpropertymapping"
 
 
 class DirectoryArea(SimulatorCore):
     """Users (listed, read, created, deleted), flows (listed and read) and RAC property mappings (all of it)."""
 
     ROUTES = (
-        Route(r"^core/users/$", {"GET": "_users_list", "POST": "_user_create"}),
-        Route(r"^core/users/([^/.]+)/$", {"GET": "_user_get", "DELETE": "_user_delete"}, ("PUT", "PATCH")),
-        Route(r"^flows/instances/$", {"GET": "_flows_list"}, ("POST",)),
-        Route(r"^flows/instances/([^/.]+)/$", {"GET": "_flow_get"}, ("PUT", "PATCH", "DELETE")),
-        Route(r"^propertymappings/provider/rac/$", {"GET": "_mappings_list", "POST": "_mapping_create"}),
+        Route(r"^core/users/$", {"GET": "_users_list", "POST": "_user_create"}, model=USER_MODEL),
+        Route(r"^core/users/([^/.]+)/$", {"GET": "_user_get", "DELETE": "_user_delete"}, ("PUT", "PATCH"), model=USER_MODEL),
+        Route(r"^flows/instances/$", {"GET": "_flows_list"}, ("POST",), model=FLOW_MODEL),
+        Route(r"^flows/instances/([^/.]+)/$", {"GET": "_flow_get"}, ("PUT", "PATCH", "DELETE"), model=FLOW_MODEL),
+        Route(r"^propertymappings/provider/rac/$", {"GET": "_mappings_list", "POST": "_mapping_create"}, model=MAPPING_MODEL),
         Route(r"^propertymappings/provider/rac/([^/.]+)/$", {"GET": "_mapping_get", "PUT": "_mapping_put", "PATCH": "_mapping_patch",
-                                                             "DELETE": "_mapping_delete"}),
+                                                             "DELETE": "_mapping_delete"}, model=MAPPING_MODEL),
     )
-    SEEDS = {"mapping": ("seed_mapping", False), "foreign_mapping": ("add_foreign_mapping", False)}
+    SEEDS = {"mapping": ("seed_mapping", False), "foreign_mapping": ("add_foreign_mapping", False),
+             "permissions": ("grant_permissions", False)}
 
     def _init_state(self):
         super()._init_state()
@@ -174,6 +178,7 @@ class DirectoryArea(SimulatorCore):
     def _delete_user(self, pk):
         """Delete a user and what belongs to it: each area that keeps something of a user extends this."""
         del self.users[pk]
+        self.permissions.pop(pk, None)
 
     # ---------------------------------------------------------------- flows and property mappings
 
@@ -340,6 +345,15 @@ class DirectoryArea(SimulatorCore):
                            static_settings=dict(static_settings or {}))
             self._save_mapping(mapping)
             return mapping["pk"]
+
+    def grant_permissions(self, user, permissions):
+        """Give user ``user`` (pk) global permissions (``authentik_providers_rac.view_racprovider``, ...), as a role of a
+        group of his would on the real server; returns the user's pk."""
+        with self.lock:
+            if user not in self.users:
+                raise ValueError("no user %r" % user)
+            self.permissions.setdefault(user, set()).update(permissions)
+            return user
 
     def add_foreign_mapping(self, name):
         """Register a property mapping of another kind (SAML, OAuth2 scope, ...): its name blocks RAC mappings, providers and

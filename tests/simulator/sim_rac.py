@@ -27,6 +27,9 @@ else:  # run as a script, or imported with tests/simulator on sys.path (see auth
 PROTOCOLS = ("rdp", "vnc", "ssh")
 AUTH_MODES = ("static", "prompt")
 TIMEDELTA_KEYS = ("microseconds", "milliseconds", "seconds", "minutes", "hours", "days", "weeks")
+PROVIDER_MODEL = "authentik_providers_rac.racprovider"
+ENDPOINT_MODEL = "authentik_providers_rac.endpoint"
+CTOKEN_MODEL = "authentik_providers_rac.connectiontoken"
 
 
 def timedelta_from_string(expr):
@@ -49,13 +52,15 @@ class RacArea(DirectoryArea):
     """RAC providers, endpoints and connection tokens (only the seed helpers create these, as if a user had opened an endpoint)."""
 
     ROUTES = (
-        Route(r"^providers/rac/$", {"GET": "_providers_list", "POST": "_provider_create"}),
-        Route(r"^providers/rac/([^/.]+)/$", {"GET": "_provider_get", "PUT": "_provider_put", "PATCH": "_provider_patch", "DELETE": "_provider_delete"}),
-        Route(r"^rac/endpoints/$", {"GET": "_endpoints_list", "POST": "_endpoint_create"}),
-        Route(r"^rac/endpoints/([^/.]+)/$", {"GET": "_endpoint_get", "PUT": "_endpoint_put", "PATCH": "_endpoint_patch", "DELETE": "_endpoint_delete"}),
-        Route(r"^rac/connection_tokens/$", {"GET": "_ctokens_list"}, permission="ctokens"),
+        Route(r"^providers/rac/$", {"GET": "_providers_list", "POST": "_provider_create"}, model=PROVIDER_MODEL),
+        Route(r"^providers/rac/([^/.]+)/$", {"GET": "_provider_get", "PUT": "_provider_put", "PATCH": "_provider_patch", "DELETE": "_provider_delete"},
+              model=PROVIDER_MODEL),
+        Route(r"^rac/endpoints/$", {"GET": "_endpoints_list", "POST": "_endpoint_create"}, model=ENDPOINT_MODEL),
+        Route(r"^rac/endpoints/([^/.]+)/$", {"GET": "_endpoint_get", "PUT": "_endpoint_put", "PATCH": "_endpoint_patch", "DELETE": "_endpoint_delete"},
+              model=ENDPOINT_MODEL),
+        Route(r"^rac/connection_tokens/$", {"GET": "_ctokens_list"}, permission="ctokens", model=CTOKEN_MODEL),
         Route(r"^rac/connection_tokens/([^/.]+)/$", {"GET": "_ctoken_get", "PUT": "_ctoken_put", "PATCH": "_ctoken_patch", "DELETE": "_ctoken_delete"},
-              permission="ctokens"),
+              permission="ctokens", model=CTOKEN_MODEL),
     )
     SEEDS = {"provider": ("seed_provider", False), "providers": ("seed_providers", True), "endpoint": ("seed_endpoint", False),
              "connection_token": ("seed_connection_token", False), "connection_tokens": ("seed_connection_tokens", True),
@@ -281,13 +286,13 @@ class RacArea(DirectoryArea):
         if pk is None:
             raise _detail(404, "Not found.")
         token = self.connection_tokens.get(pk)
-        if token is None or (not req.user["is_superuser"] and token["user"] != req.user["pk"]):
+        if token is None or not (self._has_perm(req, "view") or token["user"] == req.user["pk"]):
             raise _detail(404, "No ConnectionToken matches the given query.")
         return token
 
     def _ctokens_list(self, req):
         items = list(self.connection_tokens.values())
-        if not req.user["is_superuser"]:
+        if not self._has_perm(req, "view"):  # authentik's ObjectFilter: without view_connectiontoken, the caller's own
             items = [t for t in items if t["user"] == req.user["pk"]]
         errors = {}
         endpoint = req.param("endpoint")

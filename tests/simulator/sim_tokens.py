@@ -7,6 +7,7 @@ bearer authentication of every API request. See ``sim_core.py`` for what an area
 
 from __future__ import annotations
 
+import datetime
 import secrets
 import uuid
 
@@ -28,17 +29,18 @@ ALICE_TOKEN = "sim-alice-token"
 ADMIN_TOKEN_IDENTIFIER = "authentik-bootstrap-token"
 ALICE_TOKEN_IDENTIFIER = "alice-api-token"
 TOKEN_INTENTS = ("verification", "api", "recovery", "app_password")
+TOKEN_MODEL = "authentik_core.token"
 
 
 class TokensArea(DirectoryArea):
     """Tokens of the seeded users; an API token of an active user authenticates a request."""
 
     ROUTES = (
-        Route(r"^core/tokens/$", {"GET": "_tokens_list", "POST": "_token_create"}, permission="owner"),
+        Route(r"^core/tokens/$", {"GET": "_tokens_list", "POST": "_token_create"}, permission="owner", model=TOKEN_MODEL),
         Route(r"^core/tokens/([^/.]+)/$", {"GET": "_token_get", "PUT": "_token_put", "PATCH": "_token_patch", "DELETE": "_token_delete"},
-              permission="owner"),
-        Route(r"^core/tokens/([^/.]+)/view_key/$", {"GET": "_token_view_key"}, permission="owner"),
-        Route(r"^core/tokens/([^/.]+)/set_key/$", {"POST": "_token_set_key"}, permission="owner"),
+              permission="owner", model=TOKEN_MODEL),
+        Route(r"^core/tokens/([^/.]+)/view_key/$", {"GET": "_token_view_key"}, permission="owner", model=TOKEN_MODEL),
+        Route(r"^core/tokens/([^/.]+)/set_key/$", {"POST": "_token_set_key"}, permission="owner", model=TOKEN_MODEL),
     )
     SEEDS = {"token": ("seed_token", False), "tokens": ("seed_tokens", True)}
 
@@ -71,7 +73,10 @@ class TokensArea(DirectoryArea):
             raise _detail(403, "Malformed header")
         pk = self.token_by_key.get(credentials)
         token = self.tokens.get(pk) if pk else None
-        if token is None or token["intent"] != "api" or self._expired(token):
+        if token is not None and token["intent"] == "api" and self._expired(token):
+            self._remove_token(token)  # authentik's Token.filter_not_expired deletes an expired API token that is used
+            token = None
+        if token is None or token["intent"] != "api":
             raise _detail(403, TOKEN_INVALID)
         user = self.users.get(token["user"])
         if user is None or not user["is_active"]:
@@ -81,8 +86,17 @@ class TokensArea(DirectoryArea):
     # ---------------------------------------------------------------- tokens
 
     def _expired(self, token, now=None):
+        """Whether the token has expired. authentik still lists and serves it (and lets it be changed) until its cleanup
+        task (``clean_expired``, every 5 minutes) gives an API token a new key and a new expiry, or deletes an app password;
+        only authentication refuses it."""
         expires = token["expires"]
         return bool(token["expiring"] and expires is not None and expires < (now or utcnow()))
+
+    def _save_token(self, token):
+        """authentik's pre_save signal of expiring models: an expiring token without ``expires`` gets the default lifetime."""
+        if token["expiring"] and token["expires"] is None:
+            token["expires"] = utcnow() + self.api_token_lifetime
+        self._add_token(token)
 
     def _add_token(self, token):
         self.tokens[token["pk"]] = token
@@ -110,15 +124,14 @@ class TokensArea(DirectoryArea):
         }
 
     def _find_token(self, req, identifier):
-        """The token a caller may see (expired tokens are invisible, as with authentik's ExpiringManager)."""
+        """The token a caller may see: a superuser every token, another user his own (expired ones too)."""
         pk = self.token_by_identifier.get(identifier)
         token = self.tokens.get(pk) if pk else None
-        if token is None or self._expired(token) or (not req.user["is_superuser"] and token["user"] != req.user["pk"]):
+        if token is None or (not req.user["is_superuser"] and token["user"] != req.user["pk"]):
             raise _detail(404, "No Token matches the given query.")
         return token
 
     def _tokens_list(self, req):
-        now = utcnow()
         errors = {}
         identifier = req.param("identifier")
         if identifier is not None:
@@ -131,7 +144,7 @@ class TokensArea(DirectoryArea):
             candidates = [self.tokens[pk] for pk in self.tokens_by_user.get(req.user["pk"], ())]
         else:
             candidates = list(self.tokens.values())
-        items = [t for t in candidates if not self._expired(t, now)]
+        items = candidates
         if not req.user["is_superuser"]:
             items = [t for t in items if t["user"] == req.user["pk"]]
         username = req.param("user__username")
@@ -217,14 +230,13 @@ class TokensArea(DirectoryArea):
     def _token_create(self, req):
         attrs = self._token_validate(req, self._token_fields(req, self._body(req), False, None))
         token = dict(pk=str(uuid.uuid4()), identifier=attrs["identifier"], key=secrets.token_urlsafe(45), intent=attrs["intent"],
-                     user=attrs["user"], description=attrs.get("description", ""),
-                     expires=attrs["expires"] if "expires" in attrs else utcnow() + self.api_token_lifetime,
+                     user=attrs["user"], description=attrs.get("description", ""), expires=attrs.get("expires"),
                      expiring=attrs.get("expiring", True), managed=attrs.get("managed"))
         if not req.user["is_superuser"]:
             token["user"] = req.user["pk"]
             token["expiring"] = True
             token["owner_may_view_key"] = True  # authentik gives the creator view_token_key on this token
-        self._add_token(token)
+        self._save_token(token)
         return 201, self._token_obj(token), "Token"
 
     def _token_update(self, req, ident, partial):
@@ -232,7 +244,7 @@ class TokensArea(DirectoryArea):
         attrs = self._token_validate(req, self._token_fields(req, self._body(req), partial, token))
         self._remove_token(token)
         token.update(attrs)
-        self._add_token(token)
+        self._save_token(token)
         return 200, self._token_obj(token), "Token"
 
     def _token_put(self, req, ident):
@@ -253,17 +265,18 @@ class TokensArea(DirectoryArea):
 
     def _token_view_key(self, req, ident):
         token = self._find_token(req, ident)
-        if not req.user["is_superuser"] and not token.get("owner_may_view_key"):
-            raise _detail(403, NO_PERMISSION)  # needs view_token_key, which only the tokens a user made himself carry
+        if not self._has_perm(req, "view_token_key") and not token.get("owner_may_view_key"):
+            raise _detail(403, NO_PERMISSION)  # view_token_key: global, or on the tokens a user made himself
         return 200, {"key": token["key"]}, "TokenView"
 
     def _token_set_key(self, req, ident):
-        token = self._find_token(req, ident)
-        if not req.user["is_superuser"]:
+        if not self._has_perm(req, "set_token_key"):  # authentik's permission_required: global, else on the object
+            self._find_token(req, ident)
             raise _detail(403, NO_PERMISSION)
         fields = _Fields(self._body(req), False)
         key = fields.string("key", required=True, trim=False)
         self._check_request(req, "TokenSetKeyRequest", fields)
+        token = self._find_token(req, ident)
         self._remove_token(token)
         token["key"] = key
         self._add_token(token)
@@ -301,6 +314,26 @@ class TokensArea(DirectoryArea):
                 self._add_token(dict(pk=str(uuid.uuid4()), identifier=identifier, key=secrets.token_urlsafe(45), intent=intent,
                                      user=user, description="", expires=expires, expiring=expiring, managed=None))
         return identifiers
+
+    def expire_token(self, identifier, ago=datetime.timedelta(hours=1)):
+        """Make a token expire ``ago`` before now (``expiring`` true), as authentik's ORM can and its API cannot for an API
+        token; returns the identifier."""
+        with self.lock:
+            token = self.tokens[self.token_by_identifier[identifier]]
+            token.update(expires=utcnow() - ago, expiring=True)
+        return identifier
+
+    def clean_expired(self):
+        """authentik's cleanup task (``clean_expired_models``, every 5 minutes): an expired API token gets a new key and
+        expires after the default lifetime, an expired app password is deleted; returns the identifiers it touched."""
+        with self.lock:
+            expired = [token for token in self.tokens.values() if self._expired(token)]
+            for token in expired:
+                self._remove_token(token)
+                if token["intent"] == "api":
+                    token.update(key=secrets.token_urlsafe(45), expires=utcnow() + self.api_token_lifetime)
+                    self._add_token(token)
+            return [token["identifier"] for token in expired]
 
     # ---------------------------------------------------------------- inspection (Python API)
 

@@ -29,14 +29,19 @@ def test_teardown_runs_twice(sim, playbook, group, order, mode):
     sim.reset_counts()
     again = playbook(rerun_plays.play(rerun_plays.ORDERS[order], "rr", group), env=rerun_plays.env_for(mode))
     assert again.rc == 0 and sim.writes() == 0
+    print("teardown %s (%s), run again: %d tasks, %d requests, 0 writes" % (
+        order, mode, len(rerun_plays.TEARDOWN), sim.count()))
 
 
 @pytest.mark.parametrize("mode", MODES)
 def test_check_mode_predicts_a_new_setup_and_catches_a_typo(sim, playbook, group, mode):
     sim.reset_counts()
     rerun_plays.check_mode_of_a_new_setup(playbook, "cm", group, mode)
+    requests = sim.count()
     rerun_plays.check_mode_catches_a_typo(playbook, "cm", group, mode)
     assert sim.writes() == 0
+    print("check mode of the setup on an empty server (%s): %d tasks, %d requests, 0 writes" % (
+        mode, len(rerun_plays.SETUP), requests))
 
 
 def test_embedded_outpost_refuses_a_rac_provider(sim, playbook, group):

@@ -1,0 +1,254 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, authentik.api contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Parity: every request the modules send (``REQUESTS``: path and method, with the query parameters and bodies the
+modules use) by each kind of caller (``CALLERS``): the superuser, a non-superuser without any permission (alice) and a
+non-superuser who holds the permissions the modules need (carol, see parity_world.PERMISSIONS).
+
+One test per module (``AREAS``) and caller sends that module's requests in the order a run of it does: the lookup, the
+create, the change, the delete, and the lookups of the objects it refers to. Where the caller may not create, he tries
+the change and the delete on an object of the world (or one the admin makes). Each test checks that it sent every request of its
+module; ``test_every_request_is_covered`` that the modules cover ``REQUESTS``."""
+
+from __future__ import annotations
+
+import pytest
+
+from parity_harness import fields, items
+from parity_world import IMPLICIT, RDP_DEFAULT, connection_tokens, spare_connection_token
+
+# pylint: disable=missing-function-docstring
+
+CALLERS = {"admin": "superuser", "alice": "non-superuser without permissions", "carol": "non-superuser with the permissions"}
+
+#: (path, method): the module(s) and what they send it for (plugins/module_utils/_engine.py and _resources.py, plugins/modules/*.py)
+REQUESTS = {
+    ("core/tokens/", "GET"): "core_token: the lookup by identifier",
+    ("core/tokens/", "POST"): "core_token: create",
+    ("core/tokens/{identifier}/", "PATCH"): "core_token: change (with user and intent)",
+    ("core/tokens/{identifier}/", "DELETE"): "core_token: delete",
+    ("core/tokens/{identifier}/view_key/", "GET"): "core_token: key, return_key",
+    ("core/tokens/{identifier}/set_key/", "POST"): "core_token: key",
+    ("core/users/", "GET"): "every user option given by username",
+    ("flows/instances/{slug}/", "GET"): "rac_provider's flows, policy_binding's flow",
+    ("propertymappings/provider/rac/", "GET"): "rac_property_mapping's lookup; property_mappings by name or managed",
+    ("propertymappings/provider/rac/", "POST"): "rac_property_mapping: create",
+    ("propertymappings/provider/rac/{pk}/", "PATCH"): "rac_property_mapping: change",
+    ("propertymappings/provider/rac/{pk}/", "DELETE"): "rac_property_mapping: delete",
+    ("providers/rac/", "GET"): "rac_provider's lookup (name__iexact); provider and rac_provider options",
+    ("providers/rac/", "POST"): "rac_provider: create",
+    ("providers/rac/{pk}/", "PATCH"): "rac_provider: change",
+    ("providers/rac/{pk}/", "DELETE"): "rac_provider: delete",
+    ("rac/endpoints/", "GET"): "rac_endpoint's lookup by name in its provider; endpoint and rac_endpoint options",
+    ("rac/endpoints/", "POST"): "rac_endpoint: create",
+    ("rac/endpoints/{pk}/", "GET"): "rac_endpoint: endpoint_uuid",
+    ("rac/endpoints/{pk}/", "PATCH"): "rac_endpoint: change",
+    ("rac/endpoints/{pk}/", "DELETE"): "rac_endpoint: delete",
+    ("rac/connection_tokens/", "GET"): "rac_connection_token(_info): the tokens matching the filters, every page",
+    ("rac/connection_tokens/{pk}/", "GET"): "rac_connection_token: token_uuid",
+    ("rac/connection_tokens/{pk}/", "PATCH"): "rac_connection_token: repoint",
+    ("rac/connection_tokens/{pk}/", "DELETE"): "rac_connection_token: revoke one, bulk revoke",
+    ("core/applications/{slug}/", "GET"): "application's lookup; policy_binding's application",
+    ("core/applications/", "POST"): "application: create",
+    ("core/applications/{slug}/", "PATCH"): "application: change",
+    ("core/applications/{slug}/", "DELETE"): "application: delete",
+    ("providers/all/", "GET"): "application's provider and backchannel_providers, outpost's providers (search)",
+    ("providers/all/{pk}/", "GET"): "application: whose provider is it; outpost: which type it is",
+    ("outposts/instances/", "GET"): "outpost's lookup (name__iexact)",
+    ("outposts/instances/", "POST"): "outpost: create",
+    ("outposts/instances/{pk}/", "PATCH"): "outpost: change",
+    ("outposts/instances/{pk}/", "DELETE"): "outpost: delete",
+    ("outposts/service_connections/all/", "GET"): "outpost's service_connection by name",
+    ("policies/bindings/", "GET"): "policy_binding's lookup (target, every page)",
+    ("policies/bindings/", "POST"): "policy_binding: create",
+    ("policies/bindings/{pk}/", "PUT"): "policy_binding: change (PATCH is a 405)",
+    ("policies/bindings/{pk}/", "DELETE"): "policy_binding: delete",
+    ("core/groups/", "GET"): "policy_binding's group by name",
+    ("policies/all/", "GET"): "policy_binding's policy by name (search)",
+}
+
+TOKEN_FIELDS = ("identifier", "intent", "user", "description", "expires", "expiring", "managed")
+ENDPOINT_FIELDS = ("name", "provider", "protocol", "host", "auth_mode", "maximum_connections")
+OUTPOST_FIELDS = ("name", "type", "providers")
+BINDING_FIELDS = ("target", "group", "user", "policy", "order", "enabled", "negate", "timeout", "failure_result")
+
+
+def send(t, who, method, template, values=None, body=None, params=None, view=None):
+    """One request of ``REQUESTS`` by caller ``who``: the path is ``template`` filled with ``values``; its answer."""
+    if (template, method) not in REQUESTS:
+        raise AssertionError("%s %s is not in REQUESTS" % (method, template))
+    t.world.setdefault("sent", set()).add((template, method, t.case))
+    path = template.format(**(values or {}))
+    if body is None:
+        return t.call(method, path, params=params, auth=who, view=view)
+    return t.call(method, path, body, params=params, auth=who, view=view)
+
+
+def made(t, who, reply, alias, instead=None, path=None, body=None, key="pk"):
+    """The key of the object the caller's POST made, for the change and the delete that he tries next. When he may not
+    create: for alice, who holds no permission, ``instead`` (an object of the world, which she cannot change); else one
+    that the admin makes with the same body."""
+    if reply.status == 201:
+        return t.alias(reply.data[key], alias) if key == "pk" else reply.data[key]
+    if who == "alice" and instead is not None:
+        return instead
+    data = t.ok("POST", path, body)
+    return t.alias(data[key], alias) if key == "pk" else data[key]
+
+
+def tokens(t, who):
+    identifier = t.name("tok")
+    me = t.world["users"]["akadmin" if who == "admin" else who]
+    given = t.w({"admin": "f-api", "alice": "alice-api", "carol": "carol-api"}[who])  # made for the caller by the admin
+    lookup = {"identifier": identifier, "page_size": 20}
+    send(t, who, "GET", "core/users/", params={"username": t.world["usernames"]["bob"], "page_size": 20}, view=items("pk", "username"))
+    send(t, who, "GET", "core/tokens/", params=lookup, view=items(*TOKEN_FIELDS))
+    send(t, who, "POST", "core/tokens/", body={"identifier": identifier, "intent": "api", "expiring": False, "description": "made"},
+         view=fields(*TOKEN_FIELDS))
+    send(t, who, "GET", "core/tokens/", params=lookup, view=items(*TOKEN_FIELDS))
+    send(t, who, "PATCH", "core/tokens/{identifier}/", dict(identifier=identifier), {"description": "changed", "user": me, "intent": "api"},
+         view=fields(*TOKEN_FIELDS))
+    for name in (identifier, given):
+        send(t, who, "GET", "core/tokens/{identifier}/view_key/", dict(identifier=name), view=sorted)
+    send(t, who, "POST", "core/tokens/{identifier}/set_key/", dict(identifier=identifier), {"key": t.name("key-0123456789")})
+    send(t, who, "DELETE", "core/tokens/{identifier}/", dict(identifier=identifier))
+
+
+def mappings(t, who):
+    name = t.name("map")
+    send(t, who, "GET", "propertymappings/provider/rac/", params={"name": name, "page_size": 20}, view=items("name", "managed"))
+    send(t, who, "GET", "propertymappings/provider/rac/", params={"managed": RDP_DEFAULT, "page_size": 20}, view=items("pk", "managed"))
+    body = {"static_settings": {}, "expression": "return {}\n", "name": name}
+    pk = made(t, who, send(t, who, "POST", "propertymappings/provider/rac/", body=body, view=fields("name", "static_settings")), "map",
+              t.world["mappings"][RDP_DEFAULT], "propertymappings/provider/rac/", body)
+    send(t, who, "PATCH", "propertymappings/provider/rac/{pk}/", dict(pk=pk), {"static_settings": {"port": "3389"}},
+         view=fields("name", "static_settings"))
+    send(t, who, "DELETE", "propertymappings/provider/rac/{pk}/", dict(pk=pk))
+
+
+def providers(t, who):
+    name = t.name("prov")
+    send(t, who, "GET", "flows/instances/{slug}/", dict(slug=IMPLICIT), view=fields("pk", "slug", "designation"))
+    send(t, who, "GET", "providers/rac/", params={"name__iexact": name, "page_size": 20}, view=items("pk", "name"))
+    body = {"name": name, "authorization_flow": t.world["flow"], "property_mappings": [t.world["mappings"][RDP_DEFAULT]]}
+    pk = made(t, who, send(t, who, "POST", "providers/rac/", body=body, view=fields("name", "authorization_flow", "property_mappings")),
+              "prov", t.world["p1"], "providers/rac/", body)
+    send(t, who, "GET", "providers/rac/", params={"name__iexact": name, "page_size": 20}, view=items("pk", "name"))
+    send(t, who, "PATCH", "providers/rac/{pk}/", dict(pk=pk), {"connection_expiry": "hours=3"}, view=fields("name", "connection_expiry"))
+    send(t, who, "DELETE", "providers/rac/{pk}/", dict(pk=pk))
+
+
+def endpoints(t, who):
+    name = t.name("ep")
+    lookup = {"name": name, "provider": t.world["p1"], "superuser_full_list": "true", "search": name, "page_size": 20}
+    send(t, who, "GET", "rac/endpoints/", params=lookup, view=items("pk", "name", "provider"))
+    body = {"auth_mode": "prompt", "provider": t.world["p1"], "protocol": "rdp", "host": "dc01.example.com:3389", "name": name}
+    pk = made(t, who, send(t, who, "POST", "rac/endpoints/", body=body, view=fields(*ENDPOINT_FIELDS)), "ep", t.world["e2"], "rac/endpoints/",
+              body)
+    send(t, who, "GET", "rac/endpoints/", params=lookup, view=items("pk", "name", "provider"))
+    send(t, who, "GET", "rac/endpoints/{pk}/", dict(pk=pk), view=fields(*ENDPOINT_FIELDS))
+    send(t, who, "PATCH", "rac/endpoints/{pk}/", dict(pk=pk), {"host": "dc02.example.com"}, view=fields(*ENDPOINT_FIELDS))
+    send(t, who, "DELETE", "rac/endpoints/{pk}/", dict(pk=pk))
+
+
+def connection_token_requests(t, who):
+    """On alice's connection tokens: the first ones are on p2/e3 (see parity_world.py); a PATCH to where a token already
+    is changes nothing; alice's DELETE is refused, the others' take a spare token."""
+    pks = connection_tokens(t)
+    shown = items("pk", "provider", "endpoint", "user")
+    for query in ({"provider": t.world["p2"]}, {"session__user": t.world["users"]["alice"], "endpoint": t.world["e3"]}):
+        send(t, who, "GET", "rac/connection_tokens/", params=dict(query, ordering="pk", page_size=100, page=1), view=shown)
+    send(t, who, "GET", "rac/connection_tokens/{pk}/", dict(pk=pks[0]), view=fields("pk", "provider", "endpoint", "user"))
+    send(t, who, "PATCH", "rac/connection_tokens/{pk}/", dict(pk=pks[0]), {"provider": t.world["p2"], "endpoint": t.world["e3"]},
+         view=fields("pk", "provider", "endpoint"))
+    doomed = pks[1] if who == "alice" else spare_connection_token(t, "delete-" + who)
+    send(t, who, "DELETE", "rac/connection_tokens/{pk}/", dict(pk=doomed))
+    send(t, who, "GET", "rac/connection_tokens/", params={"provider": t.world["p2"], "ordering": "pk", "page_size": 100, "page": 1},
+         view=shown)
+
+
+def make_provider(t, suffix):
+    return t.alias(t.ok("POST", "providers/rac/", {"name": t.name(suffix), "authorization_flow": t.world["flow"]})["pk"], suffix)
+
+
+def applications(t, who):
+    slug = t.name("app")
+    provider = make_provider(t, "prov")
+    send(t, who, "GET", "providers/all/", params={"search": t.name("prov"), "page_size": 100},
+         view=items("pk", "name", "assigned_application_slug"))
+    send(t, who, "GET", "core/applications/{slug}/", dict(slug=slug), view=fields("slug", "provider"))
+    send(t, who, "GET", "providers/all/{pk}/", dict(pk=provider), view=fields("pk", "name", "assigned_application_slug"))
+    body = {"name": slug, "slug": slug, "provider": provider}
+    made(t, who, send(t, who, "POST", "core/applications/", body=body, view=fields("name", "slug", "provider")), "app",
+         path="core/applications/", body=body, key="slug")
+    send(t, who, "GET", "core/applications/{slug}/", dict(slug=slug), view=fields("slug", "provider"))
+    send(t, who, "PATCH", "core/applications/{slug}/", dict(slug=slug), {"meta_description": "changed"},
+         view=fields("slug", "meta_description"))
+    send(t, who, "DELETE", "core/applications/{slug}/", dict(slug=slug))
+
+
+def outposts(t, who):
+    name = t.name("op")
+    provider = t.world["p2"]
+    send(t, who, "GET", "outposts/instances/", params={"name__iexact": name, "page_size": 20}, view=items(*OUTPOST_FIELDS))
+    send(t, who, "GET", "outposts/service_connections/all/", params={"name": t.name("sc"), "page_size": 20}, view=items("pk", "name"))
+    body = {"name": name, "type": "rac", "providers": [provider], "config": {}}
+    reply = send(t, who, "POST", "outposts/instances/", body=body, view=fields(*OUTPOST_FIELDS))
+    embedded = None
+    if who == "alice":  # authentik's own outpost
+        embedded = t.alias(t.ok("GET", "outposts/instances/", params={"managed__iexact": "goauthentik.io/outposts/embedded"})["results"][0]["pk"],
+                           "embedded")
+    pk = made(t, who, reply, "op", embedded, "outposts/instances/", body)
+    send(t, who, "PATCH", "outposts/instances/{pk}/", dict(pk=pk), {"config": {"log_level": "debug"}},
+         view=lambda d: {"log_level": d["config"].get("log_level")})
+    send(t, who, "DELETE", "outposts/instances/{pk}/", dict(pk=pk))
+
+
+def bindings(t, who):
+    app = t.ok("POST", "core/applications/", {"name": t.name("bound"), "slug": t.name("bound")})
+    target = t.alias(app["pk"], "app")
+    group = t.alias(t.ok("POST", "core/groups/", {"name": t.name("grp")})["pk"], "grp")
+    send(t, who, "GET", "core/groups/", params={"name": t.name("grp"), "include_users": "false", "page_size": 20}, view=items("pk", "name"))
+    send(t, who, "GET", "policies/all/", params={"search": "default-match-policy-exception", "page_size": 100}, view=items("name"))
+    listing = {"target": target, "page_size": 100, "page": 1}
+    send(t, who, "GET", "policies/bindings/", params=listing, view=items(*BINDING_FIELDS))
+    body = {"target": target, "group": group, "order": 0}
+    pk = made(t, who, send(t, who, "POST", "policies/bindings/", body=body, view=fields(*BINDING_FIELDS)), "binding",
+              path="policies/bindings/", body=body)
+    send(t, who, "PUT", "policies/bindings/{pk}/", dict(pk=pk), {"target": target, "group": group, "user": None, "policy": None, "order": 0,
+                                                                 "enabled": True, "negate": True, "timeout": 30, "failure_result": False},
+         view=fields(*BINDING_FIELDS))
+    send(t, who, "GET", "policies/bindings/", params=listing, view=items(*BINDING_FIELDS))
+    send(t, who, "DELETE", "policies/bindings/{pk}/", dict(pk=pk))
+    t.ok("DELETE", "core/groups/%s/" % group)
+
+
+#: module -> (its requests as a scenario, the (path, method) of REQUESTS it sends)
+AREAS = {
+    "core_token": (tokens, [(p, m) for p, m in REQUESTS if p.startswith("core/tokens/")] + [("core/users/", "GET")]),
+    "rac_property_mapping": (mappings, [(p, m) for p, m in REQUESTS if p.startswith("propertymappings/")]),
+    "rac_provider": (providers, [(p, m) for p, m in REQUESTS if p.startswith("providers/rac/")] + [("flows/instances/{slug}/", "GET")]),
+    "rac_endpoint": (endpoints, [(p, m) for p, m in REQUESTS if p.startswith("rac/endpoints/")]),
+    "rac_connection_token": (connection_token_requests, [(p, m) for p, m in REQUESTS if p.startswith("rac/connection_tokens/")]),
+    "application": (applications, [(p, m) for p, m in REQUESTS if p.startswith(("core/applications/", "providers/all/"))]),
+    "outpost": (outposts, [(p, m) for p, m in REQUESTS if p.startswith("outposts/")]),
+    "policy_binding": (bindings, [(p, m) for p, m in REQUESTS if p.startswith(("policies/", "core/groups/"))]),
+}
+
+
+def test_every_request_is_covered():
+    covered = [pair for dummy, pairs in AREAS.values() for pair in pairs]
+    assert sorted(covered) == sorted(REQUESTS), "each request of REQUESTS belongs to exactly one module's test"
+
+
+@pytest.mark.parametrize("who", list(CALLERS))
+@pytest.mark.parametrize("area", list(AREAS))
+def test_module_requests(both, area, who):
+    scenario, pairs = AREAS[area]
+
+    def run(t):
+        scenario(t, who)
+        sent = set((p, m) for p, m, case in t.world.get("sent", ()) if case == t.case)
+        assert sent == set(pairs), "%s: not sent: %s" % (area, sorted(set(pairs) - sent))
+
+    both(run)
