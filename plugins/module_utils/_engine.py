@@ -244,15 +244,18 @@ def locate(module, res, hold=None):
     return ident, scope, find(module, res, ident, scope)
 
 
-def resolve_options(module, fields, params, current=None):
-    """API values for the options the user set (None means unset), in declaration order."""
+def resolve_options(module, fields, params, current=None, missing_ok=False):
+    """API values for the options the user set (None means unset), in declaration order. With ``missing_ok``, None
+    when one of them refers to an object that does not exist (or, in check mode, is only predicted)."""
     resolved = {}
     scope = dict(current or {})
     for name, field in fields.items():
         value = params.get(name)
         if value is None:
             continue
-        resolved[name] = field.resolve(module, name, value, _Chain(resolved, scope))
+        resolved[name] = field.resolve(module, name, value, _Chain(resolved, scope), missing_ok=missing_ok)
+        if missing_ok and (resolved[name] is None or predicted(resolved[name])):
+            return None
     return resolved
 
 
@@ -583,12 +586,9 @@ def _result(module, res, changed, before, after, secret_before, secret_after):
 def select(module, res, missing_ok=False):
     """Every object matching the filter options the user set (all pages). With ``missing_ok``, a filter naming an
     object that does not exist (or, in check mode, is only predicted) selects nothing."""
-    resolved = {}
-    for name, field in res.filters.items():
-        if module.params.get(name) is not None:
-            resolved[name] = field.resolve(module, name, module.params[name], resolved, missing_ok=missing_ok)
-            if missing_ok and (resolved[name] is None or predicted(resolved[name])):
-                return [], {}
+    resolved = resolve_options(module, res.filters, module.params, missing_ok=missing_ok)
+    if resolved is None:
+        return [], {}
     query = dict((res.filters[name].filter or name, value) for name, value in resolved.items())
     params = dict(res.list_params)
     params.update(query)

@@ -196,7 +196,8 @@ def expired(token):
     """Whether authentik would refuse the token as expired (it still lists and serves it until its cleanup task runs)."""
     if not token.get("expiring") or not token.get("expires"):
         return False
-    return parse_datetime(token["expires"]) < datetime.datetime.now(parse_datetime(token["expires"]).tzinfo)
+    expires = parse_datetime(token["expires"])
+    return expires < datetime.datetime.now(expires.tzinfo)
 
 
 def renew(token, params, changes):

@@ -57,6 +57,19 @@ class RealServer:
             page = data["pagination"]["next"]
         return out
 
+    def remove_prefixed(self, prefix, group=None):
+        """Delete what a test made under names starting with ``prefix`` (applications, outposts, RAC providers with
+        their endpoints, RAC property mappings, tokens), and the group whose pk is ``group``."""
+        for app in self.listing("core/applications/", search=prefix, superuser_full_list="true"):
+            self.api("DELETE", "core/applications/%s/" % app["slug"])
+        for path in ("outposts/instances/", "providers/rac/", "propertymappings/provider/rac/"):
+            for item in self.listing(path, search=prefix):
+                self.api("DELETE", "%s%s/" % (path, item["pk"]))
+        for token in self.listing("core/tokens/", search=prefix):
+            self.api("DELETE", "core/tokens/%s/" % token["identifier"])
+        if group:
+            self.api("DELETE", "core/groups/%s/" % group)
+
     def control(self, *args):
         proc = subprocess.run([self.ctl] + list(args), capture_output=True, text=True, timeout=600, check=False)
         assert proc.returncode == 0, "%s %s failed: %s" % (self.ctl, " ".join(args), proc.stderr[-2000:])

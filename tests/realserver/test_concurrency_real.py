@@ -80,24 +80,12 @@ def counts(server, prefix, group):
 ONE_EACH = dict(mapping=1, provider=1, endpoint=1, application=1, outpost=1, binding=1, token=1)
 
 
-def cleanup(server, prefix, group):
-    for app in server.listing("core/applications/", search=prefix, superuser_full_list="true"):
-        server.api("DELETE", "core/applications/%s/" % app["slug"])
-    for path in ("outposts/instances/", "providers/rac/", "propertymappings/provider/rac/"):
-        for item in server.listing(path, search=prefix):
-            server.api("DELETE", "%s%s/" % (path, item["pk"]))
-    for token in server.listing("core/tokens/", search=prefix):
-        server.api("DELETE", "core/tokens/%s/" % token["identifier"])
-    if group:
-        server.api("DELETE", "core/groups/%s/" % group)
-
-
 @pytest.fixture
 def world(server):
     prefix = "race-%s" % uuid.uuid4().hex[:8]
     group = server.ok("POST", "core/groups/", {"name": prefix + "-group"})["pk"]
     yield prefix, group
-    cleanup(server, prefix, group)
+    server.remove_prefixed(prefix, group)
 
 
 # Seconds the relay in front of authentik holds every POST: all forks look an object up and find nothing before the

@@ -14,23 +14,12 @@ import pytest
 import rerun_plays  # tests/system is on sys.path (conftest)
 
 
-def cleanup(server, prefix, group):
-    for app in server.listing("core/applications/", search=prefix, superuser_full_list="true"):
-        server.api("DELETE", "core/applications/%s/" % app["slug"])
-    for path in ("outposts/instances/", "providers/rac/", "propertymappings/provider/rac/"):
-        for item in server.listing(path, search=prefix):
-            server.api("DELETE", "%s%s/" % (path, item["pk"]))
-    for token in server.listing("core/tokens/", search=prefix):
-        server.api("DELETE", "core/tokens/%s/" % token["identifier"])
-    server.api("DELETE", "core/groups/%s/" % group)
-
-
 @pytest.fixture
 def world(server):
     prefix = "rerun-%s" % uuid.uuid4().hex[:8]
     group = server.ok("POST", "core/groups/", {"name": prefix + "-group"})
     yield prefix, group["name"]
-    cleanup(server, prefix, group["pk"])
+    server.remove_prefixed(prefix, group["pk"])
 
 
 def leftovers(server, prefix):

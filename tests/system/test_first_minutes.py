@@ -65,9 +65,14 @@ def test_modules_list_is_every_module():
     assert sorted(MODULE_TASKS) == modules
 
 
-@pytest.mark.parametrize("given, mode", [("option", "in-process"), ("environment", "normal")],
+WRONG_TOKEN_CASES = dict(argnames="given, mode", argvalues=[("option", "in-process"), ("environment", "normal")],
                          ids=["token-option-in-process", "AUTHENTIK_TOKEN-normal"])
-def test_wrong_token_names_the_option_and_the_variable(sim, playbook, mode, given):
+
+
+def every_module_with_a_wrong_token(playbook, mode, given):
+    """Runs every module with WRONG_TOKEN (from the ``token`` option or from AUTHENTIK_TOKEN, in ``mode``): each fails
+    with one line naming the option and the variable, and the token is nowhere in the output. Returns the run (the
+    real server's test, tests/realserver/test_first_minutes_real.py, calls it too)."""
     env = {"AUTHENTIK_API_IN_PROCESS": "true" if mode == "in-process" else "false"}
     if given == "environment":
         env["AUTHENTIK_TOKEN"] = WRONG_TOKEN
@@ -79,8 +84,14 @@ def test_wrong_token_names_the_option_and_the_variable(sim, playbook, mode, give
         msg = result["msg"]
         assert re.match(r"^GET /api/v3/\S+: HTTP 403: Token invalid/expired ", msg), msg
         assert msg.endswith(TOKEN_HINT), msg
-        assert "\n" not in msg
+        assert "token option" in msg and "AUTHENTIK_TOKEN" in msg and "\n" not in msg
     assert WRONG_TOKEN not in run.output
+    return run
+
+
+@pytest.mark.parametrize(**WRONG_TOKEN_CASES)
+def test_wrong_token_names_the_option_and_the_variable(sim, playbook, mode, given):
+    every_module_with_a_wrong_token(playbook, mode, given)
     assert sim.writes() == 0
 
 
