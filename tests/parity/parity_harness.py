@@ -73,13 +73,27 @@ def new_session():
     return session
 
 
+DELETE_RESENDS = 2  # a DELETE answered by authentik's error page is sent again at most this many times
+
+
 def send(session, method, url, **kwargs):
     """One request, sent again once when the connection breaks before an answer: the real server's gunicorn replaces a
-    worker every 1,000 requests or so, and a kept-alive connection to the old one may be reset."""
+    worker every 1,000 requests or so, and a kept-alive connection to the old one may be reset.
+
+    A DELETE answered 405 with no body (authentik's error page, which takes only GET) is sent again, as the
+    collection's client does: deleting an outpost right after a change races with the background tasks that change
+    enqueued (PostgreSQL: a foreign key violation on authentik_tasks_tasklog; the delete is rolled back). A DELETE that
+    fails every time (a RAC connection token without delete_connectiontoken) keeps its 405."""
     try:
-        return session.request(method, url, timeout=TIMEOUT, **kwargs)
+        resp = session.request(method, url, timeout=TIMEOUT, **kwargs)
     except requests.ConnectionError:
-        return session.request(method, url, timeout=TIMEOUT, **kwargs)
+        resp = session.request(method, url, timeout=TIMEOUT, **kwargs)
+    for _ in range(DELETE_RESENDS if method == "DELETE" else 0):
+        if resp.status_code != 405 or resp.content:
+            break
+        time.sleep(0.5)
+        resp = session.request(method, url, timeout=TIMEOUT, **kwargs)
+    return resp
 
 
 def iso(delta=datetime.timedelta()):
