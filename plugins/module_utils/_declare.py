@@ -240,12 +240,13 @@ class Field:
     helps to resolve another (``rac_provider`` narrows ``rac_endpoint``). ``fits(obj, target)``: for a reference
     field, what makes the referenced ``target`` unusable by the object ``obj`` (the object as it would be after the
     task), or None: a change that adds such a target is refused with that reason (an outpost cannot serve a provider
-    of another type).
+    of another type). ``attached``: an ``Attached`` set that is not a field of the object's JSON (a role's
+    permissions): read, added to and removed from through other endpoints.
     """
 
     def __init__(self, kind=Kind.RAW, ref=None, many=False, nullable=False, pattern=None, max_length=None,
                  immutable=None, ignore=None, filter=None, check=None, secret_keys=None, diff_hidden=None, mode=None,
-                 merge=False, claim=None, api=None, fits=None):
+                 merge=False, claim=None, api=None, fits=None, attached=None):
         self.kind = kind
         self.ref = ref
         self.many = many
@@ -263,6 +264,7 @@ class Field:
         self.claim = claim
         self.api = api
         self.fits = fits
+        self.attached = attached
 
     def resolve(self, module, option, value, resolved, missing_ok=False):
         """The API value for the user's ``value`` (references resolved, format checked); with ``missing_ok``, None for
@@ -339,17 +341,38 @@ class Field:
         return out
 
 
+class Attached:
+    """A set that belongs to an object without being a field of its JSON (a role's permissions, which authentik keeps
+    in other tables): ``read(module, obj)`` lists the current items, ``add(module, obj, items)`` and ``remove(module,
+    obj, items)`` write the difference (after the object itself is created or updated). Items are hashable (strings,
+    tuples). ``resolve(module, option, value)``: the items the user's list means (looked up, validated: an unknown item
+    is an error here, before any write); by default the Field's own resolution. ``show(item)``: an item as a diff and
+    the result show it. The Field's ``mode`` option applies as to any set (replace, add, remove)."""
+
+    def __init__(self, read, add, remove, resolve=None, show=None):
+        self.read = read
+        self.add = add
+        self.remove = remove
+        self.resolve = resolve
+        self.show = show or (lambda item: item)
+
+
 class Secret:
     """A secret attached to an object (a token's key): read at ``read`` and set at ``write``, both
     relative to the object's URL, under ``attr``. ``option`` holds the wanted value (no_log);
-    ``return_option`` asks for the current value in the result. Never in a diff."""
+    ``return_option`` asks for the current value in the result. Never in a diff.
 
-    def __init__(self, option, read, write, attr="key", return_option=None):
+    ``read=None``: a secret the server never shows (a password). It is set when the object is created and, on an
+    existing object, only when the option ``update`` is ``always`` (it cannot be compared, so such a task reports a
+    change every run)."""
+
+    def __init__(self, option, read, write, attr="key", return_option=None, update=None):
         self.option = option
         self.read = read
         self.write = write
         self.attr = attr
         self.return_option = return_option
+        self.update = update
 
 
 class Resource:
@@ -388,12 +411,18 @@ class Resource:
     own name); an API field that no given option sets must be null. The objects are listed with the ``filter`` of
     each given option (all pages) and the rest is compared locally. ``sequence``: an integer field that a new object
     gets, when the option is not given, as one more than the highest among the objects listed with the same
-    filters (a binding's ``order`` among the bindings of its target), 0 when there are none."""
+    filters (a binding's ``order`` among the bindings of its target), 0 when there are none.
+
+    ``singleton``: one object that always exists at ``path`` itself (the system settings): no identity, no
+    ``state``, never created or deleted; ``lookup`` is ``(None, None, None)`` and ``key`` None.
+    ``guard(module, current, changes)``: why this change (``changes``: the fields to send) or, with ``changes`` None,
+    the deletion of ``current`` must be refused, or None (a user must not deactivate or delete the account whose
+    token runs the play). Called before any write, only when something would change."""
 
     def __init__(self, name, path, key, lookup, fields, echo=(), create_defaults=None, required_on_create=(),
                  conflict=None, absent_message=None, secret=None, filters=None, what=None, ident=None, ordering=None,
                  summary=None, scope=(), address=None, list_params=None, protect=None, match=(), sequence=None,
-                 update_method="PATCH", search=False, renew=None):
+                 update_method="PATCH", search=False, renew=None, singleton=False, guard=None):
         self.name = name
         self.search = search
         self.plural = name + "s"
@@ -420,8 +449,12 @@ class Resource:
         self.sequence = sequence
         self.update_method = update_method  # PUT where the server refuses PATCH (policy bindings answer 405)
         self.renew = renew
+        self.singleton = singleton
+        self.guard = guard
 
     def item_path(self, client, obj):
+        if self.singleton:
+            return self.path
         return client.item_path(self.path, obj[self.key])
 
     def field_for(self, api):
@@ -438,7 +471,8 @@ class Resource:
             return {}
         apis = [name if field.api is None else field.api for name, field in self.fields.items()
                 if field.api is not False and not (field.diff_hidden is not None and field.diff_hidden(obj))]
-        names = [self.key, self.lookup_field] + [name for name in apis if name not in (self.key, self.lookup_field)]
+        names = [name for name in (self.key, self.lookup_field) if name] + [
+            name for name in apis if name not in (self.key, self.lookup_field)]
         return self.masked(dict((name, obj.get(name)) for name in names if name in obj), before)
 
     def masked(self, obj, before=None):

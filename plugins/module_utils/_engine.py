@@ -29,6 +29,7 @@ import re
 
 from ansible_collections.authentik.api.plugins.module_utils._client import AuthentikError
 from ansible_collections.authentik.api.plugins.module_utils._declare import (  # noqa: F401 pylint: disable=unused-import
+    Attached,
     Field,
     MissingReference,
     PLAN_FIELDS,
@@ -221,6 +222,8 @@ def locate(module, res, hold=None):
     is the validated identity, ``scope`` the resolved scope fields, ``current`` the object or None.
     ``hold(ident, scope)``, when given, is called right before the lookup (``ensure`` takes the identity's lock)."""
     params = module.params
+    if res.singleton:
+        return None, {}, module.client.get(res.path)
     if res.match:
         ident, resolved = _match_ident(module, res)
         if hold:
@@ -296,7 +299,7 @@ def ensure(module, res):
 
 def _ensure(module, res, hold):
     params = module.params
-    state = params.get("state") or "present"
+    state = "present" if res.singleton else params.get("state") or "present"
     _hide_secrets(module, res)
     if state != "absent":  # values that need no lookup are checked before any request (a delete ignores them)
         for name, field in res.fields.items():
@@ -316,6 +319,7 @@ def _ensure(module, res, hold):
     if state == "absent":
         if current is not None:
             _refuse_protected(res, current, "delete")
+            _refuse_guarded(module, res, current, None)
             if not module.check_mode:
                 delete(module, res, current)
         return _result(module, res, current is not None, current, None, None, None)
@@ -330,15 +334,16 @@ def _ensure(module, res, hold):
         raise AuthentikError(res.absent_message % {"value": ident}, sent=False)
 
     # Addressed directly, the identity and the scope are fields like the others (rename, move).
-    fields = res.fields if addressed else dict((k, f) for k, f in res.fields.items()
-                                               if k != res.lookup_field and k not in res.match)
+    fields = dict((k, f) for k, f in res.fields.items()
+                  if f.attached is None and (addressed or (k != res.lookup_field and k not in res.match)))
     desired = resolve_options(module, fields, params, current)
+    attached = _plan_attached(module, res, current)  # looked up and validated before any write
     for name, field in fields.items():
         if name in desired and (field.mode or field.merge):
             desired[name] = field.apply_mode(module, (current or {}).get(name), desired[name])
         if name in desired and field.api:  # an option named unlike its API field (policy_timeout sets timeout)
             desired[field.api] = desired.pop(name)
-    if not addressed and not res.match:
+    if not addressed and not res.match and not res.singleton:
         desired[res.lookup_field] = ident
     changed = False
     created = False
@@ -382,6 +387,7 @@ def _ensure(module, res, hold):
         after = current
         if changes:
             _refuse_protected(res, current, "change")
+            _refuse_guarded(module, res, current, changes)
             changed = True
             body = dict(changes)
             for name in res.echo:
@@ -394,8 +400,13 @@ def _ensure(module, res, hold):
 
     secret_before, secret_after, secret_changed = _ensure_secret(module, res, None if created else current, after)
     changed = changed or secret_changed
+    attached_changed, before_sets, after_sets = _write_attached(module, res, attached, after)
+    changed = changed or attached_changed
     if module.check_mode and changed:
         module._authentik_planned = getattr(module, "_authentik_planned", []) + [plan_entry(res, after)]
+    if before_sets or after_sets:
+        current = dict(current, **before_sets) if current is not None and not created else current
+        after = dict(after, **after_sets)
     result = _result(module, res, changed, current, after, secret_before, secret_after)
     if res.secret and res.secret.return_option and params.get(res.secret.return_option) and after.get(res.key) is not None:
         if not (module.check_mode and (created or secret_changed)):
@@ -420,6 +431,55 @@ def _refuse_protected(res, current, action):
     if reason:
         raise AuthentikError("%s: refusing to %s %s %r: %s" % (
             res.lookup_option, action, res.what, current.get(res.lookup_field), reason), sent=False)
+
+
+def _refuse_guarded(module, res, current, changes):
+    reason = res.guard(module, current, changes) if res.guard is not None else None
+    if reason:
+        raise AuthentikError(reason, sent=False)
+
+
+def _plan_attached(module, res, current):
+    """For each ``Attached`` field the task sets: ``(name, field, have, want)``, the current items (none for a new
+    object) and the wanted ones (after the field's mode). Everything is looked up here, before any write."""
+    plans = []
+    for name, field in res.fields.items():
+        value = module.params.get(name)
+        if field.attached is None or value is None:
+            continue
+        att = field.attached
+        given = att.resolve(module, name, value) if att.resolve else field.resolve(module, name, value, current or {})
+        have = list(att.read(module, current)) if current is not None else []
+        mode = module.params.get(field.mode) if field.mode else None
+        if mode == "add":
+            want = have + [item for item in given if item not in have]
+        elif mode == "remove":
+            want = [item for item in have if item not in given]
+        else:
+            want = list(given)
+        plans.append((name, field, have, want))
+    return plans
+
+
+def _write_attached(module, res, plans, obj):
+    """Write the difference of each planned ``Attached`` set to ``obj`` (nothing in check mode); returns
+    ``(changed, before, after)``, the sets as shown (sorted, ``Attached.show``)."""
+    changed = False
+    before, after = {}, {}
+    for name, field, have, want in plans:
+        att = field.attached
+        added = [item for item in want if item not in have]
+        removed = [item for item in have if item not in want]
+        if (added or removed) and not module.check_mode:
+            if removed:
+                att.remove(module, obj, removed)
+            if added:
+                att.add(module, obj, added)
+        changed = changed or bool(added or removed)
+        api = field.api or name
+        before[api] = sorted((att.show(item) for item in have), key=str)
+        after[api] = sorted((att.show(item) for item in want), key=str)
+    return changed, before, after
 
 
 def _drop_ignored(module, res, desired, merged):
@@ -557,7 +617,9 @@ def _ensure_secret(module, res, current, after):
         return None, None, False
     wanted = module.params[secret.option]
     client = module.client
-    if current is not None:
+    if current is not None and secret.read is None and module.params.get(secret.update) != "always":
+        return None, None, False  # a secret the server never shows: set when created, or when told to (always)
+    if current is not None and secret.read is not None:
         existing = client.get(res.item_path(client, current) + secret.read)[secret.attr]
         if hmac.compare_digest(str(existing).encode("utf-8"), str(wanted).encode("utf-8")):
             return MASK, MASK, False
