@@ -60,6 +60,9 @@ APPLICATION = Ref("application", "core/applications/", direct=True, pk_kind=Kind
 GROUP = Ref("group", "core/groups/", by=("name",), pk_kind=Kind.UUID, exact="name", params={"include_users": "false"},
             label=lambda g: "%s (%s)" % (g.get("name"), g.get("pk")))
 
+ROLE = Ref("role", "rbac/roles/", by=("name",), pk_kind=Kind.UUID, exact="name",
+           label=lambda r: "%s (%s)" % (r.get("name"), r.get("pk")))
+
 POLICY = Ref("policy", "policies/all/", by=("search",), pk_kind=Kind.UUID, exact="name", params={"page_size": 100},
              label=lambda p: "%s (%s)" % (p.get("name"), p.get("pk")))
 

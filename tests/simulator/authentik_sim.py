@@ -13,8 +13,8 @@ beside the checkout), checks every request and response body against the pydanti
 only; ``authentik_client`` is optional and imported once per process, lazily.
 
 This file is the simulator's face: ``AuthentikSimulator``, which is the core (``sim_core.py``) with every
-API area (``sim_directory.py``, ``sim_tokens.py``, ``sim_rac.py``), the constants of the seed, the HTTPS
-helpers and the command line. It is imported as a module of the collection's tests package, or as a
+API area (``sim_directory.py``, ``sim_tokens.py``, ``sim_rac.py``, ``sim_apps.py``, ``sim_rbac.py``,
+``sim_settings.py``), the constants of the seed, the HTTPS helpers and the command line. It is imported as a module of the collection's tests package, or as a
 top-level module with ``tests/simulator`` on ``sys.path``, or run as a script; its sibling modules are
 imported accordingly.
 
@@ -44,12 +44,16 @@ if __package__:
     from .sim_directory import (ADMIN_PK, ALICE_PK, BOB_PK, FLOW_AUTHENTICATION, FLOW_EXPLICIT, FLOW_IMPLICIT, FLOW_UUIDS, MAPPING_RDP_DEFAULT,
                                 MAPPING_RDP_HIGH_FIDELITY, MAPPING_SSH_DEFAULT, MAPPING_UUIDS)
     from .sim_apps import AppsArea
+    from .sim_rbac import RbacArea
+    from .sim_settings import SettingsArea
     from .sim_tokens import ADMIN_TOKEN_IDENTIFIER, ALICE_TOKEN, ALICE_TOKEN_IDENTIFIER, TokensArea
 else:  # run as a script, or imported as a top-level module with tests/simulator on sys.path
     from sim_core import DEFAULT_ADMIN_TOKEN, load_models, models_import_seconds
     from sim_directory import (ADMIN_PK, ALICE_PK, BOB_PK, FLOW_AUTHENTICATION, FLOW_EXPLICIT, FLOW_IMPLICIT, FLOW_UUIDS, MAPPING_RDP_DEFAULT,
                                MAPPING_RDP_HIGH_FIDELITY, MAPPING_SSH_DEFAULT, MAPPING_UUIDS)
     from sim_apps import AppsArea
+    from sim_rbac import RbacArea
+    from sim_settings import SettingsArea
     from sim_tokens import ADMIN_TOKEN_IDENTIFIER, ALICE_TOKEN, ALICE_TOKEN_IDENTIFIER, TokensArea
 
 # pylint: disable=consider-using-f-string  # %-formatting matches the rest of the collection
@@ -62,7 +66,7 @@ __all__ = (
 )
 
 
-class AuthentikSimulator(TokensArea, AppsArea):
+class AuthentikSimulator(TokensArea, AppsArea, RbacArea, SettingsArea):
     """An authentik 2025.12 API server in a background thread: the core with every API area (see the module
     docstring; the arguments are those of ``SimulatorCore``). A new area is one more base class here."""
 
