@@ -999,3 +999,140 @@ def test_set_modes_and_merged_dicts():
     value = merged.apply_mode(module, {"a": 1, "b": 2}, {"b": 3})
     assert value == {"a": 1, "b": 3}
     assert merged.same({"a": 1, "b": 3, "c": 4}, {"b": 3}) and not merged.same({"a": 1}, {"b": 3})
+
+
+# ---------------------------------------------------------------------------------------------
+# attached sets, write-only secrets, singletons, guards
+# ---------------------------------------------------------------------------------------------
+
+def attached_thing(held, resolve=None):
+    """THING with ``perms``, a set kept outside the object (in ``held``: name -> set), and a write-only ``password``."""
+    def read(module, obj):
+        module.client.calls.append(("GET", "perms/%s/" % obj["name"], None, None))
+        return sorted(held.get(obj["name"], set()))
+
+    def add(module, obj, items):
+        module.client.calls.append(("POST", "perms/%s/assign/" % obj["name"], None, list(items)))
+        held.setdefault(obj["name"], set()).update(items)
+
+    def remove(module, obj, items):
+        module.client.calls.append(("PATCH", "perms/%s/unassign/" % obj["name"], None, list(items)))
+        held[obj["name"]].difference_update(items)
+
+    fields = dict(THING.fields, perms=Field(mode="perms_mode", attached=engine.Attached(read, add, remove, resolve=resolve)))
+    return Resource(name="thing", path="things/", key="name", lookup=("name", "name", None), fields=fields,
+                    secret=Secret(option="password", read=None, write="set_key/", update="update_password"))
+
+
+def run_res(api, res, diff=True, **params):
+    module = FakeModule(api, diff=diff, **params)
+    return ensure(module, res), module
+
+
+def test_attached_set_is_read_compared_and_written_as_a_difference():
+    api, held = FakeApi(), {}
+    res = attached_thing(held)
+    result, dummy = run_res(api, res, name="web", perms=["a.x", "a.y"])
+    assert result["changed"] is True and held["web"] == {"a.x", "a.y"}
+    assert result["thing"]["perms"] == ["a.x", "a.y"] and result["diff"]["after"]["perms"] == ["a.x", "a.y"]
+    assert "perms" not in api.data["things/"]["web"]  # never sent with the object itself
+    api.calls = []
+    result, dummy = run_res(api, res, name="web", perms=["a.y", "a.x"])
+    assert result["changed"] is False and api.writes() == []
+    result, dummy = run_res(api, res, name="web", perms=["a.z"], perms_mode="add")
+    assert held["web"] == {"a.x", "a.y", "a.z"}
+    assert result["diff"]["before"]["perms"] == ["a.x", "a.y"] and result["diff"]["after"]["perms"] == ["a.x", "a.y", "a.z"]
+    api.calls = []
+    result, dummy = run_res(api, res, name="web", perms=["a.x", "a.q"], perms_mode="remove")
+    assert held["web"] == {"a.y", "a.z"}
+    assert [c[1] for c in api.writes()] == ["perms/web/unassign/"] and api.writes()[0][3] == ["a.x"]
+    result, dummy = run_res(api, res, name="web", perms=["a.y"])
+    assert held["web"] == {"a.y"} and result["changed"] is True
+
+
+def test_attached_set_in_check_mode_writes_nothing_and_predicts():
+    api, held = FakeApi(check_mode=True), {"web": {"a.x"}}
+    seed(api, name="web")
+    result, dummy = run_res(api, attached_thing(held), name="web", perms=["a.y"], perms_mode="add")
+    assert result["changed"] is True and held["web"] == {"a.x"} and api.writes() == []
+    assert result["diff"]["after"]["perms"] == ["a.x", "a.y"]
+
+
+def test_attached_set_resolution_fails_before_any_write():
+    def resolve(module, option, value):
+        raise AuthentikError("%s: unknown permission %r" % (option, value[0]), sent=False)
+
+    api = FakeApi()
+    with pytest.raises(AuthentikError, match="perms: unknown permission 'nope'"):
+        run_res(api, attached_thing({}, resolve=resolve), name="web", note="x", perms=["nope"])
+    assert api.writes() == []
+
+
+def test_write_only_secret_is_set_on_create_and_only_when_told_after():
+    api = FakeApi()
+    res = attached_thing({})
+    result, dummy = run_res(api, res, name="web", password="s3cret")
+    assert api.secrets["web"] == "s3cret" and result["changed"] is True
+    assert "s3cret" not in repr(result)
+    api.calls = []
+    result, dummy = run_res(api, res, name="web", password="other", update_password="on_create")
+    assert result["changed"] is False and api.writes() == [] and api.secrets["web"] == "s3cret"
+    result, dummy = run_res(api, res, name="web", password="other", update_password="always")
+    assert result["changed"] is True and api.secrets["web"] == "other"
+    assert result["diff"]["after"]["key"] == MASK_CHANGED and "other" not in repr(result)
+
+
+def test_guard_refuses_a_change_and_a_delete_before_any_write():
+    def guard(module, current, changes):
+        if changes is None:
+            return "name: refusing to delete %r, it runs this play" % current["name"]
+        if changes.get("note") == "off":
+            return "note: refusing to switch off %r" % current["name"]
+        return None
+
+    res = Resource(name="thing", path="things/", key="name", lookup=("name", "name", None), fields=THING.fields, guard=guard)
+    api = FakeApi()
+    seed(api, name="web", note="on")
+    with pytest.raises(AuthentikError, match="note: refusing to switch off 'web'"):
+        run_res(api, res, name="web", note="off")
+    with pytest.raises(AuthentikError, match="refusing to delete 'web'"):
+        run_res(api, res, name="web", state="absent")
+    assert api.writes() == []
+    result, dummy = run_res(api, res, name="web", note="on")  # no change: the guard is not asked
+    assert result["changed"] is False
+
+
+class SingletonApi(FakeApi):
+    """One settings object at settings/ (GET, PATCH)."""
+
+    def __init__(self, check_mode=False):
+        super(SingletonApi, self).__init__(check_mode)
+        self.settings = {"duration": "days=1", "length": 60, "flags": {"a": True}}
+
+    def request(self, method, path, params=None, body=None, idempotent=None, retries=None):
+        self.calls.append((method, path, copy.deepcopy(params), copy.deepcopy(body)))
+        assert path == "settings/"
+        if method == "PATCH":
+            assert not self.check_mode
+            self.settings.update(body)
+        return copy.deepcopy(self.settings)
+
+
+SETTINGS = Resource(name="settings", path="settings/", key=None, lookup=(None, None, None), singleton=True,
+                    fields=dict(duration=Field(kind=Kind.DURATION), length=Field(kind=Kind.INT),
+                                flags=Field(kind=Kind.DICT, merge=True)))
+
+
+def test_singleton_is_read_and_patched_at_its_path():
+    api = SingletonApi()
+    result, dummy = run_res(api, SETTINGS, duration="hours=24", length=60, state=None)
+    assert result["changed"] is False and [c[0] for c in api.calls] == ["GET"]
+    api.calls = []
+    result, dummy = run_res(api, SETTINGS, duration="days=30", flags={"b": False}, state=None)
+    assert result["changed"] is True
+    assert api.calls[-1] == ("PATCH", "settings/", None, {"duration": "days=30", "flags": {"a": True, "b": False}})
+    assert result["diff"] == {"before": {"duration": "days=1", "length": 60, "flags": {"a": True}},
+                              "after": {"duration": "days=30", "length": 60, "flags": {"a": True, "b": False}}}
+    check = SingletonApi(check_mode=True)
+    result, dummy = run_res(check, SETTINGS, length=30, state=None)
+    assert result["changed"] is True and result["settings"]["length"] == 30 and check.settings["length"] == 60
