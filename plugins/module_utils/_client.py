@@ -78,6 +78,9 @@ _PERMISSIONS = (
     (re.compile(r"^rac/endpoints/"), "authentik_providers_rac.%s_endpoint"),
     (re.compile(r"^rac/connection_tokens/"), "authentik_providers_rac.%s_connectiontoken"),
     (re.compile(r"^propertymappings/provider/rac/"), "authentik_providers_rac.%s_racpropertymapping"),
+    (re.compile(r"^rbac/permissions/assigned_by_roles/[^/]+/assign/$"), "authentik_rbac.assign_role_permissions"),
+    (re.compile(r"^rbac/permissions/assigned_by_roles/[^/]+/unassign/$"), "authentik_rbac.unassign_role_permissions"),
+    (re.compile(r"^rbac/roles/"), "authentik_rbac.%s_role"),
 )
 _PERMISSION_VERBS = {"GET": "view", "HEAD": "view", "POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
 # authentik answers 403 (never 401) when it does not accept the token itself: "Token invalid/expired" for a key it does

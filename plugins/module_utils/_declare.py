@@ -241,12 +241,14 @@ class Field:
     field, what makes the referenced ``target`` unusable by the object ``obj`` (the object as it would be after the
     task), or None: a change that adds such a target is refused with that reason (an outpost cannot serve a provider
     of another type). ``attached``: an ``Attached`` set that is not a field of the object's JSON (a role's
-    permissions): read, added to and removed from through other endpoints.
+    permissions): read, added to and removed from through other endpoints. ``keep(obj)``: items of the current object
+    ``obj`` that a set field in ``replace`` mode keeps although the list does not name them (the roles authentik manages
+    for a user or a group, which hold its direct permissions).
     """
 
     def __init__(self, kind=Kind.RAW, ref=None, many=False, nullable=False, pattern=None, max_length=None,
                  immutable=None, ignore=None, filter=None, check=None, secret_keys=None, diff_hidden=None, mode=None,
-                 merge=False, claim=None, api=None, fits=None, attached=None):
+                 merge=False, claim=None, api=None, fits=None, attached=None, keep=None):
         self.kind = kind
         self.ref = ref
         self.many = many
@@ -265,6 +267,7 @@ class Field:
         self.api = api
         self.fits = fits
         self.attached = attached
+        self.keep = keep
 
     def resolve(self, module, option, value, resolved, missing_ok=False):
         """The API value for the user's ``value`` (references resolved, format checked); with ``missing_ok``, None for
@@ -304,14 +307,18 @@ class Field:
             return all(key in current and current[key] == value for key, value in desired.items())
         return Kind.canon(self.kind, current) == Kind.canon(self.kind, desired)
 
-    def apply_mode(self, module, current, value):
-        """The whole set (or dictionary) to compare and send, from the user's value and the current one."""
+    def apply_mode(self, module, current, value, obj=None):
+        """The whole set (or dictionary) to compare and send, from the user's value and the current one (of the
+        current object ``obj``, for ``keep``)."""
         if self.merge and isinstance(value, dict):
             out = dict(current) if isinstance(current, dict) else {}
             out.update(value)
             return out
         mode = module.params.get(self.mode) if self.mode else None
         if mode in (None, "replace"):
+            if self.keep is not None and obj:
+                kept = [item for item in self.keep(obj) if not Kind.canon(self.kind, [item]) & Kind.canon(self.kind, value)]
+                return list(value) + kept
             return value
         have = list(current or [])
         given = [item for item in value if not predicted(item)] + [item for item in value if predicted(item)]
@@ -347,14 +354,17 @@ class Attached:
     obj, items)`` write the difference (after the object itself is created or updated). Items are hashable (strings,
     tuples). ``resolve(module, option, value)``: the items the user's list means (looked up, validated: an unknown item
     is an error here, before any write); by default the Field's own resolution. ``show(item)``: an item as a diff and
-    the result show it. The Field's ``mode`` option applies as to any set (replace, add, remove)."""
+    the result show it. The Field's ``mode`` option applies as to any set (replace, add, remove).
+    ``validate(module, option, items)``: checks, before any write, only the items the task would add (an unknown
+    permission is an error; one that is already held needs no request), so that a run without changes stays cheap."""
 
-    def __init__(self, read, add, remove, resolve=None, show=None):
+    def __init__(self, read, add, remove, resolve=None, show=None, validate=None):
         self.read = read
         self.add = add
         self.remove = remove
         self.resolve = resolve
         self.show = show or (lambda item: item)
+        self.validate = validate
 
 
 class Secret:
@@ -413,6 +423,8 @@ class Resource:
     gets, when the option is not given, as one more than the highest among the objects listed with the same
     filters (a binding's ``order`` among the bindings of its target), 0 when there are none.
 
+    ``write_params``: query parameters of the create and update requests, which shape their answers (a group's answer
+    without its members' details).
     ``singleton``: one object that always exists at ``path`` itself (the system settings): no identity, no
     ``state``, never created or deleted; ``lookup`` is ``(None, None, None)`` and ``key`` None.
     ``guard(module, current, changes)``: why this change (``changes``: the fields to send) or, with ``changes`` None,
@@ -422,7 +434,8 @@ class Resource:
     def __init__(self, name, path, key, lookup, fields, echo=(), create_defaults=None, required_on_create=(),
                  conflict=None, absent_message=None, secret=None, filters=None, what=None, ident=None, ordering=None,
                  summary=None, scope=(), address=None, list_params=None, protect=None, match=(), sequence=None,
-                 update_method="PATCH", search=False, renew=None, singleton=False, guard=None):
+                 update_method="PATCH", search=False, renew=None, singleton=False, guard=None,
+                 write_params=None):
         self.name = name
         self.search = search
         self.plural = name + "s"
@@ -451,6 +464,7 @@ class Resource:
         self.renew = renew
         self.singleton = singleton
         self.guard = guard
+        self.write_params = write_params
 
     def item_path(self, client, obj):
         if self.singleton:

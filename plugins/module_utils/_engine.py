@@ -340,7 +340,7 @@ def _ensure(module, res, hold):
     attached = _plan_attached(module, res, current)  # looked up and validated before any write
     for name, field in fields.items():
         if name in desired and (field.mode or field.merge):
-            desired[name] = field.apply_mode(module, (current or {}).get(name), desired[name])
+            desired[name] = field.apply_mode(module, (current or {}).get(name), desired[name], current)
         if name in desired and field.api:  # an option named unlike its API field (policy_timeout sets timeout)
             desired[field.api] = desired.pop(name)
     if not addressed and not res.match and not res.singleton:
@@ -396,7 +396,8 @@ def _ensure(module, res, hold):
                 after = dict(current)
                 after.update(body)
             else:
-                after = module.client.request(res.update_method, res.item_path(module.client, current), body=body, idempotent=True)
+                after = module.client.request(res.update_method, res.item_path(module.client, current), params=res.write_params,
+                                              body=body, idempotent=True)
 
     secret_before, secret_after, secret_changed = _ensure_secret(module, res, None if created else current, after)
     changed = changed or secret_changed
@@ -457,6 +458,10 @@ def _plan_attached(module, res, current):
             want = [item for item in have if item not in given]
         else:
             want = list(given)
+        if att.validate is not None:
+            added = [item for item in want if item not in have]
+            if added:
+                att.validate(module, name, added)
         plans.append((name, field, have, want))
     return plans
 
@@ -555,7 +560,7 @@ def _create(module, res, ident, body, scope=None):
     lost_before = False  # an earlier POST of this run may have landed after the re-read: "already exists" is then ours
     while True:
         try:
-            return client.request("POST", res.path, body=body), "created"
+            return client.request("POST", res.path, params=res.write_params, body=body), "created"
         except AuthentikError as exc:
             taken = exc.status == 400 and any("already exists" in msg for msg in exc.field_messages(res.lookup_field))
             lost = exc.transient or (exc.status is None and exc.method is not None)

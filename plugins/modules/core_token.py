@@ -78,6 +78,8 @@ options:
   expiring:
     description:
       - Whether the token expires. authentik defaults to V(true); API tokens used by automation usually want V(false).
+      - An expiring API token lives for the default token lifetime (the system setting C(default_token_duration), see
+        M(authentik.api.system_settings)) from its last write.
       - An expiring API token gets a new key when it expires (authentik rotates it); an expiring app password is deleted.
         Until then, the task renews an expired token (see the notes).
     type: bool
@@ -87,9 +89,14 @@ options:
         without a zone it is UTC. Compared as an instant, so any spelling of the same moment is no change.
       - Without it, an app password gets now plus the default token lifetime when it is created, and again when the
         task finds it expired.
-      - authentik limits it to the owner's maximum token lifetime (30 minutes by default).
+      - authentik limits it to the owner's maximum token lifetime, which is the default token lifetime (the system setting
+        C(default_token_duration), V(minutes=30) on a fresh authentik 2025.12.4) unless the owner's
+        C(goauthentik.io/user/token-maximum-lifetime) attribute says otherwise.
       - Ignored for API tokens, with a warning, because authentik overwrites their C(expires) with now plus the default token
-        lifetime on every write, so it could never converge.
+        lifetime on every write, so it could never converge. For API tokens that live longer (V(days=30) for one month), change
+        that default with M(authentik.api.system_settings) (O(authentik.api.system_settings#module:default_token_duration));
+        it applies to every API token written afterwards, so such a token is renewed for that long whenever a task changes it.
+        For an API token that never expires, set O(expiring=false).
       - A diff leaves C(expires) out while O(expiring) is V(false), since authentik keeps a date there (and moves it on every
         write of an API token) that has no effect on a token that does not expire.
     type: str
@@ -107,6 +114,8 @@ options:
     type: bool
     default: false
 seealso:
+  - module: authentik.api.system_settings
+    description: The default token lifetime (C(default_token_duration)), which sets the expiry of API tokens.
   - name: authentik tokens
     description: Tokens and app passwords in the authentik documentation.
     link: https://docs.goauthentik.io/docs/users-sources/user/user_ref#tokens
@@ -128,6 +137,10 @@ EXAMPLES = r"""
         intent: api
         expiring: false
         description: Used by the deploy pipeline
+
+    - name: API tokens that expire live one month from their last change (a system setting, for every token)
+      authentik.api.system_settings:
+        default_token_duration: days=30
 
     - name: Rotate its key from a value kept in a vault
       authentik.api.core_token:
@@ -238,7 +251,10 @@ TOKEN = Resource(
         expires=Field(kind=Kind.DATETIME, ignore=(
             lambda token: token.get("intent") == "api",
             "expires: %(value)r is ignored for an API token (intent api): authentik sets its expiry to now plus the "
-            "default token lifetime on every write; set expiring: false for a token that does not expire"),
+            "default token lifetime on every write. To change that lifetime (days=30 for one month), set the system setting "
+            "default_token_duration with authentik.api.system_settings (it applies to every token written afterwards); "
+            "expires gives one token its own date only as an app password (intent app_password, at most that lifetime "
+            "ahead); set expiring: false for a token that does not expire"),
             # authentik keeps a date in expires even when expiring is false; it has no effect, so a diff leaves it out
             diff_hidden=lambda token: token.get("expiring") is False),
     ),

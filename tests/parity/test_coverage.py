@@ -65,6 +65,8 @@ REQUESTS = {
     ("policies/bindings/{pk}/", "DELETE"): "policy_binding: delete",
     ("core/groups/", "GET"): "policy_binding's group by name",
     ("policies/all/", "GET"): "policy_binding's policy by name (search)",
+    ("admin/settings/", "GET"): "system_settings: read",
+    ("admin/settings/", "PATCH"): "system_settings: change (only the settings that differ)",
 }
 
 TOKEN_FIELDS = ("identifier", "intent", "user", "description", "expires", "expiring", "managed")
@@ -223,6 +225,12 @@ def bindings(t, who):
     t.ok("DELETE", "core/groups/%s/" % group)
 
 
+def system_settings(t, who):
+    current = t.ok("GET", "admin/settings/")["event_retention"]  # written back unchanged: the server is shared
+    send(t, who, "GET", "admin/settings/", view=fields("event_retention", "default_token_length"))
+    send(t, who, "PATCH", "admin/settings/", body={"event_retention": current}, view=fields("event_retention"))
+
+
 #: module -> (its requests as a scenario, the (path, method) of REQUESTS it sends)
 AREAS = {
     "core_token": (tokens, [(p, m) for p, m in REQUESTS if p.startswith("core/tokens/")] + [("core/users/", "GET")]),
@@ -233,6 +241,7 @@ AREAS = {
     "application": (applications, [(p, m) for p, m in REQUESTS if p.startswith(("core/applications/", "providers/all/"))]),
     "outpost": (outposts, [(p, m) for p, m in REQUESTS if p.startswith("outposts/")]),
     "policy_binding": (bindings, [(p, m) for p, m in REQUESTS if p.startswith(("policies/", "core/groups/"))]),
+    "system_settings": (system_settings, [(p, m) for p, m in REQUESTS if p.startswith("admin/settings/")]),
 }
 
 

@@ -52,7 +52,8 @@ class AppsArea(RacArea):
 
     ROUTES = (
         Route(r"^core/groups/$", {"GET": "_groups_list", "POST": "_group_create"}, model="authentik_core.group"),
-        Route(r"^core/groups/([^/.]+)/$", {"GET": "_group_get", "DELETE": "_group_delete"}, ("PUT", "PATCH"), model="authentik_core.group"),
+        Route(r"^core/groups/([^/.]+)/$", {"GET": "_group_get", "PUT": "_group_put", "PATCH": "_group_patch", "DELETE": "_group_delete"},
+              model="authentik_core.group"),
         Route(r"^core/applications/$", {"GET": "_apps_list", "POST": "_app_create"}, model=APP_MODEL),
         Route(r"^core/applications/([^/]+)/$", {"GET": "_app_get", "PUT": "_app_put", "PATCH": "_app_patch", "DELETE": "_app_delete"},
               model=APP_MODEL),
@@ -78,22 +79,41 @@ class AppsArea(RacArea):
         self.bindings = {}
         self._next_group_num = 19533
         for name, superuser in SEEDED_GROUPS:
-            self.seed_group(name, is_superuser=superuser)
+            pk = self.seed_group(name, is_superuser=superuser)
+            if superuser:
+                self.users[ADMIN_PK]["groups"].append(pk)  # akadmin is a superuser through "authentik Admins"
+        self._refresh_superusers()
         self.outposts[EMBEDDED_OUTPOST_PK] = dict(pk=EMBEDDED_OUTPOST_PK, name=EMBEDDED_OUTPOST_NAME, type="proxy", providers=[],
                                                   service_connection=None, config=dict(DEFAULT_OUTPOST_CONFIG, log_level="warning"),
                                                   managed="goauthentik.io/outposts/embedded")
 
     # ---------------------------------------------------------------- groups
 
-    def _group_obj(self, group):
-        return {"pk": group["pk"], "num_pk": group["num_pk"], "name": group["name"], "is_superuser": group["is_superuser"],
-                "parents": [], "parents_obj": None, "users": [], "users_obj": None, "attributes": {}, "roles": [], "roles_obj": [],
-                "inherited_roles_obj": None, "children": [], "children_obj": None}
+    def _group_obj(self, group, req=None):
+        """GroupSerializer: ``include_users`` (default true) fills users_obj; ``include_children``, ``include_parents``
+        and ``include_inherited_roles`` (default false) the other ``_obj`` fields. The pk lists are always there."""
+        def flag(name, default):
+            return req is None or str(req.param(name) or default).lower() == "true"
 
-    def _partial_group(self, pk):
-        group = self.groups[pk]
+        def related(other):
+            return {"pk": other["pk"], "name": other["name"], "is_superuser": other["is_superuser"],
+                    "attributes": copy.deepcopy(other["attributes"]), "group_uuid": other["pk"]}
+
+        members = self._group_members(group["pk"])
+        children = sorted((g for g in self.groups.values() if group["pk"] in g["parents"]), key=lambda g: g["name"])
+        parents = sorted((self.groups[pk] for pk in group["parents"] if pk in self.groups), key=lambda g: g["name"])
+        roles = self._user_role_objs(group)
         return {"pk": group["pk"], "num_pk": group["num_pk"], "name": group["name"], "is_superuser": group["is_superuser"],
-                "attributes": {}}
+                "parents": [g["pk"] for g in parents], "parents_obj": [related(g) for g in parents] if flag("include_parents", "false") else None,
+                "users": members, "users_obj": [self._partial_user(pk) for pk in members] if flag("include_users", "true") else None,
+                "attributes": copy.deepcopy(group["attributes"]), "roles": [r["pk"] for r in roles],
+                "roles_obj": [{"pk": r["pk"], "name": r["name"]} for r in roles],
+                "inherited_roles_obj": [] if flag("include_inherited_roles", "false") else None,
+                "children": [g["pk"] for g in children],
+                "children_obj": [related(g) for g in children] if flag("include_children", "false") else None}
+
+    def _group_members(self, pk):
+        return sorted(u["pk"] for u in self.users.values() if pk in u["groups"])
 
     def _groups_list(self, req):
         self._require_view_permission(req)
@@ -101,12 +121,23 @@ class AppsArea(RacArea):
         name = req.param("name")
         if name is not None:
             items = [g for g in items if g["name"] == name]
+        superuser = req.param("is_superuser")
+        if superuser is not None and superuser.lower() in ("true", "false", "1", "0"):
+            items = [g for g in items if g["is_superuser"] == (superuser.lower() in ("true", "1"))]
+        for param, key in (("members_by_pk", "pk"), ("members_by_username", "username")):
+            wanted = req.params(param)
+            if wanted:
+                found = [u["pk"] for u in self.users.values() if str(u[key]) in wanted]
+                missing = [v for v in wanted if not any(str(u[key]) == v for u in self.users.values())]
+                if missing:
+                    raise ApiError(400, {param: ["Select a valid choice. %s is not one of the available choices." % missing[0]]})
+                items = [g for g in items if set(found) & set(self._group_members(g["pk"]))]
         search = req.param("search")
         if search:
             terms = _search_terms(search)
             items = [g for g in items if _matches_search(terms, (g["name"],))]
         items = _sort(items, req.param("ordering"), {"name": lambda g: g["name"]}, ["name"])
-        return 200, self._paginate(req, items, self._group_obj), "PaginatedGroupList"
+        return 200, self._paginate(req, items, lambda g: self._group_obj(g, req)), "PaginatedGroupList"
 
     def _find_group(self, req, ident):
         self._require_view_permission(req)
@@ -116,23 +147,83 @@ class AppsArea(RacArea):
         return self.groups[pk]
 
     def _group_get(self, req, ident):
-        return 200, self._group_obj(self._find_group(req, ident)), "Group"
+        return 200, self._group_obj(self._find_group(req, ident), req), "Group"
+
+    def _group_fields(self, req, partial, instance):
+        """GroupSerializer: name (required, unique), is_superuser (changing it needs enable_/disable_group_superuser),
+        parents, users, roles and children (lists of existing pks), attributes (an object)."""
+        fields = _Fields(self._body(req), partial)
+        name = fields.string("name", required=True)
+        if name is not None and "name" not in fields.errors and any(
+                g["name"] == name and (instance is None or g["pk"] != instance["pk"]) for g in self.groups.values()):
+            fields.errors["name"] = ["group with this name already exists."]
+        fields.boolean("is_superuser")
+        superuser = fields.out.get("is_superuser")
+        if superuser is not None and not (instance is not None and superuser == instance["is_superuser"]) and (instance or superuser):
+            perm = "enable_group_superuser" if superuser else "disable_group_superuser"
+            if not self._has_perm(req, perm):
+                fields.errors["is_superuser"] = ["User does not have permission to set superuser status to %s." % superuser]
+        fields.related_many("parents", "uuid", lambda pk: pk in self.groups)
+        fields.related_many("children", "uuid", lambda pk: pk in self.groups)
+        fields.related_many("users", "int", lambda pk: pk in self.users)
+        fields.related_many("roles", "uuid", lambda pk: pk in getattr(self, "roles", {}))
+        fields.json_object("attributes")
+        self._check_request(req, "PatchedGroupRequest" if partial else "GroupRequest", fields)
+        return fields.out
+
+    def _save_group(self, pk, attrs, partial):
+        """Store the fields of a group (created or changed); users and children change the other side of the relation."""
+        group = self.groups[pk]
+        for name in ("name", "is_superuser", "parents", "roles", "attributes"):
+            if name in attrs:
+                group[name] = attrs[name]
+            elif not partial and name in ("parents", "roles"):
+                group[name] = []
+        if "users" in attrs or not partial:
+            members = set(attrs.get("users", []))
+            for user in self.users.values():
+                if user["pk"] in members and pk not in user["groups"]:
+                    user["groups"].append(pk)
+                elif user["pk"] not in members and pk in user["groups"]:
+                    user["groups"].remove(pk)
+        if "children" in attrs or not partial:
+            children = set(attrs.get("children", []))
+            for other in self.groups.values():
+                if other["pk"] in children and pk not in other["parents"]:
+                    other["parents"].append(pk)
+                elif other["pk"] not in children and pk in other["parents"]:
+                    other["parents"].remove(pk)
+        self._refresh_superusers()
 
     def _group_create(self, req):
-        fields = _Fields(self._body(req), False)
-        name = fields.string("name", required=True)
-        fields.boolean("is_superuser")
-        if name is not None and any(g["name"] == name for g in self.groups.values()):
-            fields.errors["name"] = ["group with this name already exists."]
-        self._check_request(req, "GroupRequest", fields)
-        pk = self.seed_group(name, is_superuser=fields.out.get("is_superuser", False))
-        return 201, self._group_obj(self.groups[pk]), "Group"
+        attrs = self._group_fields(req, False, None)
+        pk = self.seed_group(attrs["name"], is_superuser=attrs.get("is_superuser", False))
+        self._save_group(pk, attrs, False)
+        return 201, self._group_obj(self.groups[pk], req), "Group"
+
+    def _group_update(self, req, ident, partial):
+        group = self._find_group(req, ident)
+        self._save_group(group["pk"], self._group_fields(req, partial, group), partial)
+        return 200, self._group_obj(group, req), "Group"
+
+    def _group_put(self, req, ident):
+        return self._group_update(req, ident, False)
+
+    def _group_patch(self, req, ident):
+        return self._group_update(req, ident, True)
 
     def _group_delete(self, req, ident):
         pk = self._find_group(req, ident)["pk"]
         del self.groups[pk]
         for binding_pk in [b["pk"] for b in self.bindings.values() if b["group"] == pk]:
             del self.bindings[binding_pk]
+        for user in self.users.values():
+            if pk in user["groups"]:
+                user["groups"].remove(pk)
+        for other in self.groups.values():
+            if pk in other["parents"]:
+                other["parents"].remove(pk)
+        self._refresh_superusers()
         return 204, None, None
 
     # ---------------------------------------------------------------- providers of every type, policies, service connections
@@ -517,9 +608,22 @@ class AppsArea(RacArea):
             if any(g["name"] == name for g in self.groups.values()):
                 raise ValueError("group name %r is taken" % name)
             pk = str(uuid.uuid4())
-            self.groups[pk] = dict(pk=pk, num_pk=self._next_group_num, name=name, is_superuser=is_superuser)
+            self.groups[pk] = dict(pk=pk, num_pk=self._next_group_num, name=name, is_superuser=is_superuser, parents=[], roles=[],
+                                   attributes={})
             self._next_group_num += 1
             return pk
+
+    def add_to_group(self, group, user):
+        """Make user ``user`` (pk) a member of group ``group`` (pk)."""
+        with self.lock:
+            if group not in self.users[user]["groups"]:
+                self.users[user]["groups"].append(group)
+            self._refresh_superusers()
+
+    def get_group(self, pk):
+        """The group as the API shows it (with its members), or None."""
+        with self.lock:
+            return self._group_obj(self.groups[pk]) if pk in self.groups else None
 
     def seed_application(self, slug, name=None, provider=None):
         """Add an application; returns its pk (UUID string)."""

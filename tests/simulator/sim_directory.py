@@ -2,8 +2,8 @@
 # Copyright: (c) 2026, authentik.api contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The directory area of the authentik API simulator: users (``/core/users/``: listed, read, created and
-deleted), flows (``/flows/instances/``, read-only objects of a fixed seed) and RAC property mappings
+"""The directory area of the authentik API simulator: users (``/core/users/``: listed, read, created, changed and
+deleted, their password set, ``me/``; their groups and roles kept as ``"groups"`` and ``"roles"`` pk lists), flows (``/flows/instances/``, read-only objects of a fixed seed) and RAC property mappings
 (``/propertymappings/provider/rac/``: listed, read, created, updated and deleted, with the three managed ones of
 authentik's blueprints in the seed); the other areas refer to all three. See ``sim_core.py`` for what an area is."""
 
@@ -55,7 +55,11 @@ class DirectoryArea(SimulatorCore):
 
     ROUTES = (
         Route(r"^core/users/$", {"GET": "_users_list", "POST": "_user_create"}, model=USER_MODEL),
-        Route(r"^core/users/([^/.]+)/$", {"GET": "_user_get", "DELETE": "_user_delete"}, ("PUT", "PATCH"), model=USER_MODEL),
+        # every authenticated user reads himself; set_password checks reset_user_password (see its handler)
+        Route(r"^core/users/me/$", {"GET": "_user_me"}, permission="owner", model=USER_MODEL),
+        Route(r"^core/users/([^/.]+)/set_password/$", {"POST": "_user_set_password"}, permission="owner", model=USER_MODEL),
+        Route(r"^core/users/([^/.]+)/$", {"GET": "_user_get", "PUT": "_user_put", "PATCH": "_user_patch", "DELETE": "_user_delete"},
+              model=USER_MODEL),
         Route(r"^flows/instances/$", {"GET": "_flows_list"}, ("POST",), model=FLOW_MODEL),
         Route(r"^flows/instances/([^/.]+)/$", {"GET": "_flow_get"}, ("PUT", "PATCH", "DELETE"), model=FLOW_MODEL),
         Route(r"^propertymappings/provider/rac/$", {"GET": "_mappings_list", "POST": "_mapping_create"}, model=MAPPING_MODEL),
@@ -75,9 +79,12 @@ class DirectoryArea(SimulatorCore):
         for pk, username, name, email, superuser in ((ADMIN_PK, "akadmin", "authentik Default Admin", "admin@example.com", True),
                                                      (ALICE_PK, "alice", "Alice Example", "alice@example.com", False),
                                                      (BOB_PK, "bob", "Bob Example", "bob@example.com", False)):
+            # is_superuser is what the user's groups make him (see _refresh_superusers; the applications area puts
+            # akadmin into "authentik Admins"), kept in the dict for the permission checks of every area
             self.users[pk] = dict(pk=pk, username=username, name=name, email=email, is_superuser=superuser, is_active=True,
                                   uuid=_fixed_uuid("user-" + username), path="users", type="internal", attributes={},
-                                  date_joined=EPOCH, uid=hashlib.sha256(("%d-authentik-sim" % pk).encode()).hexdigest())
+                                  date_joined=EPOCH, uid=hashlib.sha256(("%d-authentik-sim" % pk).encode()).hexdigest(),
+                                  groups=[], roles=[], password_hash=None, password_change_date=EPOCH)
         for slug, name, title, designation, authentication in (
                 (FLOW_IMPLICIT, "Authorize Application", "Redirecting to %(app)s", "authorization", "require_authenticated"),
                 (FLOW_EXPLICIT, "Authorize Application", "Redirecting to %(app)s", "authorization", "require_authenticated"),
@@ -97,35 +104,106 @@ class DirectoryArea(SimulatorCore):
 
     # ---------------------------------------------------------------- users
 
-    def _user_obj(self, pk):
+    def _user_group_objs(self, user):
+        groups = getattr(self, "groups", {})
+        return sorted((groups[pk] for pk in user["groups"] if pk in groups), key=lambda g: g["name"])
+
+    def _user_role_objs(self, holder):
+        roles = getattr(self, "roles", {})
+        return sorted((roles[pk] for pk in holder.get("roles", ()) if pk in roles), key=lambda r: r["name"])
+
+    def _user_obj(self, pk, req=None):
+        """UserSerializer; ``include_groups=false`` / ``include_roles=false`` leave groups_obj / roles_obj null (the pk
+        lists stay)."""
         user = self.users[pk]
+        groups = self._user_group_objs(user)
+        roles = self._user_role_objs(user)
+        include_groups = req is None or str(req.param("include_groups") or "true").lower() == "true"
+        include_roles = req is None or str(req.param("include_roles") or "true").lower() == "true"
         return {
             "pk": user["pk"], "username": user["username"], "name": user["name"], "is_active": user["is_active"],
-            "last_login": None, "date_joined": fmt_dt(user["date_joined"]), "is_superuser": user["is_superuser"], "groups": [],
-            "groups_obj": [], "roles": [], "roles_obj": [], "email": user["email"],
+            "last_login": None, "date_joined": fmt_dt(user["date_joined"]), "is_superuser": user["is_superuser"],
+            "groups": [g["pk"] for g in groups],
+            "groups_obj": [self._partial_group(g["pk"]) for g in groups] if include_groups else None,
+            "roles": [r["pk"] for r in roles],
+            "roles_obj": [{"pk": r["pk"], "name": r["name"]} for r in roles] if include_roles else None,
+            "email": user["email"],
             "avatar": "/static/dist/assets/images/user_default.png", "attributes": copy.deepcopy(user["attributes"]), "uid": user["uid"],
-            "path": user["path"], "type": user["type"], "uuid": user["uuid"], "password_change_date": fmt_dt(user["date_joined"]),
+            "path": user["path"], "type": user["type"], "uuid": user["uuid"], "password_change_date": fmt_dt(user["password_change_date"]),
             "last_updated": fmt_dt(user["date_joined"]),
         }
+
+    def _partial_group(self, pk):
+        """PartialGroupSerializer of a group (the applications area keeps groups)."""
+        group = self.groups[pk]
+        return {"pk": group["pk"], "num_pk": group["num_pk"], "name": group["name"], "is_superuser": group["is_superuser"],
+                "attributes": copy.deepcopy(group.get("attributes", {}))}
 
     def _partial_user(self, pk):
         user = self.users[pk]
         return {"pk": user["pk"], "username": user["username"], "name": user["name"], "is_active": user["is_active"],
                 "last_login": None, "email": user["email"], "attributes": copy.deepcopy(user["attributes"]), "uid": user["uid"]}
 
+    def _group_closure(self, pks):
+        """The groups ``pks`` and all their ancestors (authentik's ``with_ancestors``)."""
+        groups = getattr(self, "groups", {})
+        seen = set()
+        todo = [pk for pk in pks if pk in groups]
+        while todo:
+            pk = todo.pop()
+            if pk in seen:
+                continue
+            seen.add(pk)
+            todo.extend(parent for parent in groups[pk].get("parents", ()) if parent in groups)
+        return seen
+
+    def _refresh_superusers(self):
+        """authentik's User.is_superuser: a member of a group with is_superuser, or of a descendant of one."""
+        groups = getattr(self, "groups", {})
+        for user in self.users.values():
+            user["is_superuser"] = any(groups[pk]["is_superuser"] for pk in self._group_closure(user.get("groups", ())))
+
     def _users_list(self, req):
         self._require_view_permission(req)
         items = list(self.users.values())
-        username = req.param("username")
-        if username is not None:
-            items = [u for u in items if u["username"] == username]
+        errors = {}
+        for name in ("username", "email", "name", "path"):
+            value = req.param(name)
+            if value is not None:
+                items = [u for u in items if u[name] == value]
+        for name in ("is_active", "is_superuser"):
+            value = req.param(name)
+            if value is not None and value.lower() in ("true", "false", "1", "0"):
+                want = value.lower() in ("true", "1")
+                items = [u for u in items if u[name] == want]
+        types = req.params("type")
+        if types:
+            bad = [t for t in types if t not in USER_TYPES]
+            if bad:
+                errors["type"] = ["Select a valid choice. %s is not one of the available choices." % bad[0]]
+            items = [u for u in items if u["type"] in types]
+        groups = getattr(self, "groups", {})
+        for name, key, table in (("groups_by_pk", "pk", groups), ("groups_by_name", "name", groups),
+                                 ("roles_by_pk", "pk", getattr(self, "roles", {})), ("roles_by_name", "name", getattr(self, "roles", {}))):
+            wanted = req.params(name)
+            if not wanted:
+                continue
+            def same(obj, value, key=key):
+                return str(obj[key]) == value or (key == "pk" and _parse_uuid(value) == obj["pk"])
+            found = {obj["pk"] for obj in table.values() if any(same(obj, value) for value in wanted)}
+            missing = [value for value in wanted if not any(same(obj, value) for obj in table.values())]
+            if missing:
+                errors[name] = ["Select a valid choice. %s is not one of the available choices." % missing[0]]
+            field = "groups" if name.startswith("groups") else "roles"
+            items = [u for u in items if found & set(u.get(field, ()))]
+        self._filter_errors(errors)
         search = req.param("search")
         if search:
             terms = _search_terms(search)
-            items = [u for u in items if _matches_search(terms, (u["username"], u["name"], u["email"]))]
+            items = [u for u in items if _matches_search(terms, (u["username"], u["name"], u["email"], u["uuid"]))]
         keys = {"username": lambda u: u["username"], "name": lambda u: u["name"], "pk": lambda u: u["pk"], "email": lambda u: u["email"]}
         items = _sort(items, req.param("ordering"), keys, ["username"])
-        return 200, self._paginate(req, items, lambda u: self._user_obj(u["pk"])), "PaginatedUserList"
+        return 200, self._paginate(req, items, lambda u: self._user_obj(u["pk"], req)), "PaginatedUserList"
 
     def _find_user(self, req, ident):
         self._require_view_permission(req)
@@ -137,13 +215,30 @@ class DirectoryArea(SimulatorCore):
         return pk
 
     def _user_get(self, req, ident):
-        return 200, self._user_obj(self._find_user(req, ident)), "User"
+        return 200, self._user_obj(self._find_user(req, ident), req), "User"
 
-    def _user_create(self, req):
-        """UserSerializer: username (unique, at most 150) and name (may be blank) are required."""
-        fields = _Fields(self._body(req), False)
+    def _user_me(self, req):
+        """SessionUserSerializer: the token's user under "user", his groups with their ancestors (name and pk)."""
+        user = req.user
+        groups = getattr(self, "groups", {})
+        closure = sorted((groups[pk] for pk in self._group_closure(user["groups"])), key=lambda g: g["name"])
+        return 200, {"user": {
+            "pk": user["pk"], "username": user["username"], "name": user["name"], "is_active": user["is_active"],
+            "is_superuser": user["is_superuser"], "groups": [{"name": g["name"], "pk": g["pk"]} for g in closure],
+            "roles": [{"name": r["name"], "pk": r["pk"]} for r in self._user_role_objs(user)], "email": user["email"],
+            "avatar": "/static/dist/assets/images/user_default.png", "uid": user["uid"], "settings": {}, "type": user["type"],
+            "system_permissions": [],
+        }}, "SessionUser"
+
+    def _user_fields(self, req, partial, instance):
+        """UserSerializer: username (unique, at most 150) and name (may be blank) are required; groups and roles are
+        lists of existing pks; an internal service account is neither made nor changed."""
+        fields = _Fields(self._body(req), partial)
+        if instance is not None and instance["type"] == "internal_service_account":
+            raise ApiError(400, {"non_field_errors": ["Can't modify internal service account users"]})
         username = fields.string("username", required=True, max_length=150)
-        if username is not None and "username" not in fields.errors and any(u["username"] == username for u in self.users.values()):
+        if username is not None and "username" not in fields.errors and any(
+                u["username"] == username and (instance is None or u["pk"] != instance["pk"]) for u in self.users.values()):
             fields.errors["username"] = ["This field must be unique."]
         fields.string("name", required=True, allow_blank=True)
         email = fields.string("email", allow_blank=True, max_length=254)
@@ -157,19 +252,53 @@ class DirectoryArea(SimulatorCore):
             elif "" in path.split("/"):
                 fields.errors["path"] = ["No empty segments in user path allowed."]
         fields.choice("type", USER_TYPES)
-        if fields.out.get("type") == "internal_service_account":
+        if fields.out.get("type") == "internal_service_account" and instance is None:
             fields.errors["type"] = ["Setting a user to internal service account is not allowed."]
         fields.json_object("attributes")
-        fields.related_many("groups", "uuid", lambda pk: False)
-        fields.related_many("roles", "uuid", lambda pk: False)
-        self._check_request(req, "UserRequest", fields)
-        attrs = fields.out
+        fields.related_many("groups", "uuid", lambda pk: pk in getattr(self, "groups", {}))
+        fields.related_many("roles", "uuid", lambda pk: pk in getattr(self, "roles", {}))
+        self._check_request(req, "PatchedUserRequest" if partial else "UserRequest", fields)
+        return fields.out
+
+    def _user_create(self, req):
+        attrs = self._user_fields(req, False, None)
         pk = max(self.users) + 1
         self.users[pk] = dict(pk=pk, username=attrs["username"], name=attrs["name"], email=attrs.get("email", ""), is_superuser=False,
                               is_active=attrs.get("is_active", True), uuid=str(uuid.uuid4()), path=attrs.get("path", "users"),
                               type=attrs.get("type", "internal"), attributes=attrs.get("attributes", {}), date_joined=utcnow(),
-                              uid=hashlib.sha256(("%d-authentik-sim" % pk).encode()).hexdigest())
-        return 201, self._user_obj(pk), "User"
+                              uid=hashlib.sha256(("%d-authentik-sim" % pk).encode()).hexdigest(), groups=attrs.get("groups", []),
+                              roles=attrs.get("roles", []), password_hash=None, password_change_date=utcnow())
+        self._refresh_superusers()
+        return 201, self._user_obj(pk, req), "User"
+
+    def _user_update(self, req, ident, partial):
+        pk = self._find_user(req, ident)
+        user = self.users[pk]
+        attrs = self._user_fields(req, partial, user)
+        if not partial:  # PUT: the fields left out get their defaults (groups and roles: none)
+            attrs.setdefault("groups", [])
+            attrs.setdefault("roles", [])
+        user.update(attrs)
+        self._refresh_superusers()
+        return 200, self._user_obj(pk, req), "User"
+
+    def _user_put(self, req, ident):
+        return self._user_update(req, ident, False)
+
+    def _user_patch(self, req, ident):
+        return self._user_update(req, ident, True)
+
+    def _user_set_password(self, req, ident):
+        """set_password: authentik_core.reset_user_password; 204, no body."""
+        pk = self._find_user(req, ident)
+        if not self._has_perm(req, "reset_user_password"):
+            raise _detail(403, "You do not have permission to perform this action.")
+        fields = _Fields(self._body(req), False)
+        password = fields.string("password", required=True, trim=False)
+        self._check_request(req, "UserPasswordSetRequest", fields)
+        self.users[pk]["password_hash"] = hashlib.sha256(password.encode("utf-8")).hexdigest()
+        self.users[pk]["password_change_date"] = utcnow()
+        return 204, None, None
 
     def _user_delete(self, req, ident):
         self._delete_user(self._find_user(req, ident))
@@ -345,6 +474,17 @@ class DirectoryArea(SimulatorCore):
                            static_settings=dict(static_settings or {}))
             self._save_mapping(mapping)
             return mapping["pk"]
+
+    def check_password(self, user, password):
+        """Whether ``password`` is user ``user``'s (pk) password."""
+        with self.lock:
+            digest = self.users[user]["password_hash"]
+            return digest is not None and digest == hashlib.sha256(password.encode("utf-8")).hexdigest()
+
+    def get_user(self, pk):
+        """The user as the API shows it, or None."""
+        with self.lock:
+            return self._user_obj(pk) if pk in self.users else None
 
     def grant_permissions(self, user, permissions):
         """Give user ``user`` (pk) global permissions (``authentik_providers_rac.view_racprovider``, ...), as a role of a

@@ -44,6 +44,8 @@ EXAMPLES = sorted(glob.glob(os.path.join(REPO, "examples", "*.yml")))
 EXAMPLE_ARGS = {
     "rac_end_to_end.yml": (["-e", json.dumps(dict(rac_name="secrets-e2e", rac_rdp_password="Vault-Secret-E2E"))],
                            "[windows]\nwin1 ansible_host=10.14.0.1\nwin2 ansible_host=10.14.0.2\n"),
+    "automation_account.yml": (["-e", json.dumps(dict(automation_name="secrets-automation",
+                                                      automation_token_key="Vault-Key-Automation-0123456789"))], None),
 }
 ADMIN_TOKEN = "sim-admin-token"
 ALICE_TOKEN = "sim-alice-token"
