@@ -74,7 +74,8 @@ QUICK = dict(items=10, block=5, reps=1, scale_items=5, scale_reps=1, bulk=150, t
 MODULES = ("core_token", "rac_provider", "rac_connection_token", "rac_connection_token_info")  # the first release
 #: the modules of section 1 (request counts)
 COUNT_MODULES = MODULES + ("rac_property_mapping", "rac_endpoint")
-OVERHEAD_MODULES = COUNT_MODULES + ("application", "outpost", "policy_binding")  # section 2: every module
+#: section 2: every module
+OVERHEAD_MODULES = COUNT_MODULES + ("application", "outpost", "policy_binding", "user", "group", "rbac_role", "system_settings")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -533,6 +534,10 @@ def _noop_fixture(sim):
     app = sim.seed_application("bench-noop", name="Bench", provider=provider)
     sim.seed_outpost("bench-noop", [provider], config={"log_level": "info"})
     sim.seed_binding(app, order=0, user=ADMIN_PK)
+    sim.seed_role("bench-noop", permissions=["authentik_core.view_user"])
+    group = sim.seed_group("bench-noop")
+    sim.add_to_group(group, ALICE_PK)
+    sim.seed_settings(event_retention="days=365")  # the value the no-op sets (authentik's default)
     return {
         "core_token": dict(identifier="bench-noop", user=str(ADMIN_PK), intent="app_password", expiring=False,
                            description="bench"),
@@ -544,6 +549,12 @@ def _noop_fixture(sim):
         "application": dict(slug="bench-noop", name="Bench", provider=str(provider)),
         "outpost": dict(name="bench-noop", type="rac", providers=[str(provider)], config={"log_level": "info"}),
         "policy_binding": dict(application=app, user=str(ADMIN_PK), order=0, enabled=True),
+        "user": dict(username="alice", name="Alice Example", email="alice@example.com", is_active=True, path="users",
+                     groups=[group]),
+        "group": dict(name="bench-noop", is_superuser=False, attributes={}, users=[str(ALICE_PK)]),
+        # only the name: comparing permissions reads them (one more request each for global and object permissions)
+        "rbac_role": dict(name="bench-noop"),
+        "system_settings": dict(event_retention="days=365"),
     }
 
 

@@ -65,6 +65,7 @@ _PERMISSIONS = (
     (re.compile(r"^core/tokens/[^/]+/view_key/$"), "authentik_core.view_token_key"),
     (re.compile(r"^core/tokens/[^/]+/set_key/$"), "authentik_core.set_token_key"),
     (re.compile(r"^core/tokens/"), "authentik_core.%s_token"),
+    (re.compile(r"^core/users/[^/]+/set_password/$"), "authentik_core.reset_user_password"),
     (re.compile(r"^core/users/"), "authentik_core.%s_user"),
     (re.compile(r"^core/groups/"), "authentik_core.%s_group"),
     (re.compile(r"^core/applications/"), "authentik_core.%s_application"),
@@ -78,9 +79,22 @@ _PERMISSIONS = (
     (re.compile(r"^rac/endpoints/"), "authentik_providers_rac.%s_endpoint"),
     (re.compile(r"^rac/connection_tokens/"), "authentik_providers_rac.%s_connectiontoken"),
     (re.compile(r"^propertymappings/provider/rac/"), "authentik_providers_rac.%s_racpropertymapping"),
-    (re.compile(r"^rbac/permissions/assigned_by_roles/[^/]+/assign/$"), "authentik_rbac.assign_role_permissions"),
-    (re.compile(r"^rbac/permissions/assigned_by_roles/[^/]+/unassign/$"), "authentik_rbac.unassign_role_permissions"),
+    # authentik 2025.12.4 checks the role's add (POST) or change (PATCH) permission on these actions too
+    (re.compile(r"^rbac/permissions/assigned_by_roles/[^/]+/assign/$"),
+     "authentik_rbac.assign_role_permissions and authentik_rbac.add_role"),
+    (re.compile(r"^rbac/permissions/assigned_by_roles/[^/]+/unassign/$"),
+     "authentik_rbac.unassign_role_permissions and authentik_rbac.change_role"),
     (re.compile(r"^rbac/roles/"), "authentik_rbac.%s_role"),
+    # a role's object permissions: django-guardian's own model, whose permission authentik's lists do not show
+    (re.compile(r"^rbac/permissions/roles/$"), "guardian.view_roleobjectpermission"),
+    # a permission per verb (a dict): the system settings check no model permission
+    (re.compile(r"^admin/settings/$"), {"view": "authentik_rbac.view_system_settings",
+                                        "change": "authentik_rbac.edit_system_settings"}),
+)
+# authentik answers some missing permissions with a validation error (HTTP 400), not 403: its text -> the permission
+_VALIDATION_PERMISSIONS = (
+    (re.compile(r"does not have permission to set superuser status to True"), "authentik_core.enable_group_superuser"),
+    (re.compile(r"does not have permission to set superuser status to False"), "authentik_core.disable_group_superuser"),
 )
 _PERMISSION_VERBS = {"GET": "view", "HEAD": "view", "POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
 # authentik answers 403 (never 401) when it does not accept the token itself: "Token invalid/expired" for a key it does
@@ -107,6 +121,8 @@ def required_permission(method, path):
         path = path[len(prefix):]
     for pattern, permission in _PERMISSIONS:
         if pattern.match(path):
+            if isinstance(permission, dict):
+                return permission.get(_PERMISSION_VERBS.get(method, "view"))
             if "%s" not in permission:
                 return permission
             verb = _PERMISSION_VERBS.get(method, "view")
@@ -397,6 +413,11 @@ class AuthentikClient:
             msg += "; the server asked to retry after %.0f s, more than the %.0f s left of retry_timeout" % (retry_after, max(0, left))
         if status in (401, 403):
             msg += _auth_hint(status, data, method, display)
+        if status == 400:
+            for pattern, permission in _VALIDATION_PERMISSIONS:
+                if pattern.search(msg):
+                    msg += " (the token's user needs the permission %s, globally or on this object)" % permission
+                    break
         if status == 405:
             # authentik 2025.12.4's error page accepts only GET: a request other than GET that fails inside authentik (a
             # server error) is answered 405 with no body. An outpost DELETE does that now and then (retried as transient
@@ -453,8 +474,10 @@ def _auth_hint(status, data, method, display):
     if status == 403 and "permission" in detail:
         permission = required_permission(method, display)
         if permission:
-            return " (the token's user needs the permission%s %s, globally or on this object)" % (
-                "s" if " and " in permission else "", permission)
+            return " (the token's user needs the permission%s %s, %s)" % (
+                "s" if " and " in permission else "", permission,
+                # the system settings' permissions exist only globally (authentik's SystemPermission)
+                "globally" if permission.endswith("_system_settings") else "globally or on this object")
         return (" (the token is valid but its user lacks a permission this request needs; the module's notes list "
                 "them)")
     if status == 401:  # not authentik's own answer (it answers 403), a proxy's in front of it

@@ -89,9 +89,13 @@ notes:
   - "Permissions (authentik 2025.12.4), check mode and runs without changes: C(authentik_core.view_group). Creating:
     also C(add_group). Changing: also C(change_group). Deleting: also C(delete_group)."
   - "Permissions per option: O(users) given by username need C(authentik_core.view_user); O(roles) given by name need
-    C(authentik_rbac.view_role); O(is_superuser) needs C(authentik_core.enable_group_superuser) to set it and
-    C(disable_group_superuser) to clear it. A change of O(users), O(parents) or O(is_superuser), and a deletion, also
-    read the token's own user (C(/core/users/me/), no permission needed) for the protection of that user."
+    C(authentik_rbac.view_role); O(parents) given by name need C(authentik_core.view_group); O(is_superuser) needs
+    C(authentik_core.enable_group_superuser) to set it (on a new group too) and C(disable_group_superuser) to clear
+    it (authentik answers HTTP 400, not 403, without them). A change of O(users), O(parents) or O(is_superuser), and
+    a deletion, also read the token's own user (C(/core/users/me/), no permission needed) for the protection of that
+    user."
+  - "authentik 2025.12.4 checks nothing more for O(users): C(change_group) alone (without C(add_user_to_group)) lets
+    the token's user put any user, itself included, into a superuser group. Treat it as a superuser's permission."
 seealso:
   - module: authentik.api.user
   - module: authentik.api.policy_binding

@@ -93,10 +93,16 @@ options:
 notes:
   - "Permissions (authentik 2025.12.4), check mode and runs without changes: C(authentik_rbac.view_role) (the role's
     global permissions are listed through C(/rbac/permissions/), which every authenticated user may read). Creating:
-    also C(add_role). Deleting: also C(delete_role). Granting permissions: also C(authentik_rbac.assign_role_permissions);
-    taking them away: C(authentik_rbac.unassign_role_permissions)."
-  - "Permissions per option: objects of O(object_permissions) given by name need the view permission of their model
-    (for example C(authentik_core.view_user))."
+    also C(add_role). Deleting: also C(delete_role). Granting permissions: also C(authentik_rbac.assign_role_permissions)
+    and C(add_role); taking them away: C(authentik_rbac.unassign_role_permissions) and C(change_role) (authentik
+    checks the role's add or change permission on these requests too)."
+  - "Permissions per option: O(object_permissions) needs C(guardian.view_roleobjectpermission), django-guardian's
+    permission to list a role's object permissions, which authentik's permission lists do not show (and this module
+    does not take in O(permissions)); without it only a superuser can read them. Grant it through authentik's API
+    (C(POST /api/v3/rbac/permissions/assigned_by_roles/<role uuid>/assign/) with it in C(permissions)). Objects given
+    by name need the view permission of their model (for example C(authentik_core.view_group))."
+  - "A role's permissions are any that its holder grants: C(add_role) and C(assign_role_permissions), with a way to
+    give the role to a user or group, amount to a superuser's rights."
   - "authentik answers an unknown permission, or an object that does not exist, with an error page (HTTP 405) or, worse,
     grants a global permission instead; this module therefore checks every permission to add and resolves every object
     before it writes anything."
@@ -167,8 +173,8 @@ import re
 from ansible_collections.authentik.api.plugins.module_utils._client import AuthentikError
 from ansible_collections.authentik.api.plugins.module_utils._engine import Attached, Field, Kind, Ref, Resource, ensure
 from ansible_collections.authentik.api.plugins.module_utils._module import AuthentikModule
-from ansible_collections.authentik.api.plugins.module_utils._resources import (APPLICATION, FLOW, GROUP, RAC_ENDPOINT, RAC_PROPERTY_MAPPING,
-                                                                                RAC_PROVIDER, ROLE, USER)
+from ansible_collections.authentik.api.plugins.module_utils._resources import (
+    APPLICATION, FLOW, GROUP, RAC_ENDPOINT, RAC_PROPERTY_MAPPING, RAC_PROVIDER, ROLE, USER)
 
 MANAGED_PREFIX = "ak-managed-role--"
 PERMISSION = re.compile(r"^([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)$")

@@ -116,10 +116,14 @@ options:
 notes:
   - "Permissions (authentik 2025.12.4), check mode and runs without changes: C(authentik_core.view_user). Creating:
     also C(add_user). Changing: also C(change_user). Deleting: also C(delete_user)."
-  - "Permissions per option: O(password) needs C(authentik_core.reset_user_password); O(groups) given by name need
-    C(authentik_core.view_group); O(roles) given by name need C(authentik_rbac.view_role). Changing, deleting or
+  - "Permissions per option: O(password) needs C(authentik_core.reset_user_password) (for a new user the password is
+    set after the user is created: without the permission the task fails after that write); O(groups) given by name
+    need C(authentik_core.view_group); O(roles) given by name need C(authentik_rbac.view_role). Changing, deleting or
     deactivating a user, and changing its groups, also reads the token's own user (C(/core/users/me/), no
     permission needed) for the protection of that user."
+  - "authentik 2025.12.4 checks nothing more for O(groups) and O(roles): C(add_user) or C(change_user) alone lets the
+    token's user put any user, itself included, into any group, a superuser group too, and give it any role. Treat
+    these permissions as a superuser's."
 seealso:
   - module: authentik.api.group
   - module: authentik.api.core_token

@@ -88,7 +88,7 @@ def send(session, method, url, **kwargs):
         resp = session.request(method, url, timeout=TIMEOUT, **kwargs)
     except requests.ConnectionError:
         resp = session.request(method, url, timeout=TIMEOUT, **kwargs)
-    for _ in range(DELETE_RESENDS if method == "DELETE" else 0):
+    for dummy in range(DELETE_RESENDS if method == "DELETE" else 0):
         if resp.status_code != 405 or resp.content:
             break
         time.sleep(0.5)

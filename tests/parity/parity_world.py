@@ -45,7 +45,15 @@ PERMISSIONS = (
     + ["%s%s_%s" % (app, verb, model) for app, model in ((RAC, "racpropertymapping"), (RAC, "racprovider"), (RAC, "endpoint"),
                                                          ("authentik_outposts.", "outpost"), ("authentik_policies.", "policybinding"))
        for verb in ("view", "add", "change", "delete")]
-    + [RAC + "%s_connectiontoken" % verb for verb in ("view", "change", "delete")])
+    + [RAC + "%s_connectiontoken" % verb for verb in ("view", "change", "delete")]
+    # user, group, rbac_role and system_settings (their notes)
+    + ["authentik_core.%s" % p for p in ("add_user", "change_user", "delete_user", "reset_user_password", "add_group", "change_group",
+                                         "delete_group", "enable_group_superuser", "disable_group_superuser")]
+    # rbac_role: authentik 2025.12.4 also checks add_role for an assignment (POST), change_role for an unassignment (PATCH),
+    # and guardian's view_roleobjectpermission to list a role's object permissions
+    + ["authentik_rbac.%s" % p for p in ("view_role", "add_role", "change_role", "delete_role", "assign_role_permissions",
+                                         "unassign_role_permissions", "view_system_settings", "edit_system_settings")]
+    + ["guardian.view_roleobjectpermission"])
 
 
 def build_world(server):

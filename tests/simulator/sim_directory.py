@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The directory area of the authentik API simulator: users (``/core/users/``: listed, read, created, changed and
-deleted, their password set, ``me/``; their groups and roles kept as ``"groups"`` and ``"roles"`` pk lists), flows (``/flows/instances/``, read-only objects of a fixed seed) and RAC property mappings
+deleted, their password set, ``me/``; their groups and roles kept as ``"groups"`` and ``"roles"`` pk lists), flows
+(``/flows/instances/``, read-only objects of a fixed seed) and RAC property mappings
 (``/propertymappings/provider/rac/``: listed, read, created, updated and deleted, with the three managed ones of
 authentik's blueprints in the seed); the other areas refer to all three. See ``sim_core.py`` for what an area is."""
 
@@ -188,6 +189,7 @@ class DirectoryArea(SimulatorCore):
             wanted = req.params(name)
             if not wanted:
                 continue
+
             def same(obj, value, key=key):
                 return str(obj[key]) == value or (key == "pk" and _parse_uuid(value) == obj["pk"])
             found = {obj["pk"] for obj in table.values() if any(same(obj, value) for value in wanted)}

@@ -343,11 +343,12 @@ class RbacArea(DirectoryArea):
 
     # ---------------------------------------------------------------- what roles hold
 
-    def _role_for_assignment(self, req, ident, codename):
+    def _role_for_assignment(self, req, ident, codename, verb):
         """The role of an assign/unassign path: view_role to see it (404 otherwise), then authentik's permission_required
-        (the global permission, the simulator knows no object permissions of the caller)."""
+        (the global permission, the simulator knows no object permissions of the caller), then what get_object() checks
+        for the method (ObjectPermissions: ``verb``, add_role for POST, change_role for PATCH; 403 without it)."""
         role = self._find_role(req, ident)
-        if not self._has_perm(req, codename):
+        if not self._has_perm(req, codename) or not self._has_perm(req, verb):
             raise _detail(403, NO_PERMISSION_TEXT)
         return role
 
@@ -411,7 +412,7 @@ class RbacArea(DirectoryArea):
         return pk if pk in tables.get(model, {}) else None
 
     def _role_assign(self, req, ident):
-        role = self._role_for_assignment(req, ident, "assign_role_permissions")
+        role = self._role_for_assignment(req, ident, "assign_role_permissions", "add")
         perms, model, object_pk = self._assign_request(req)
         ids = []
         for pid, obj in self._resolve_assignment(perms, model, object_pk):
@@ -428,7 +429,7 @@ class RbacArea(DirectoryArea):
         return 200, ids, None
 
     def _role_unassign(self, req, ident):
-        role = self._role_for_assignment(req, ident, "unassign_role_permissions")
+        role = self._role_for_assignment(req, ident, "unassign_role_permissions", "change")
         perms, model, object_pk = self._assign_request(req)
         for pid, obj in self._resolve_assignment(perms, model, object_pk):
             if obj is None:
@@ -439,8 +440,11 @@ class RbacArea(DirectoryArea):
 
     def _role_object_perms_list(self, req):
         """RolePermissionViewSet: the object permissions of roles (filter ``uuid``: one role), ordered by role name; its
-        pagination has no ``autocomplete``. The simulator lets callers with view_role list them."""
-        self._require_view_permission(req)
+        pagination has no ``autocomplete``. Its queryset is guardian's RoleObjectPermission: authentik's ObjectFilter wants
+        ``guardian.view_roleobjectpermission`` (which /rbac/permissions/ never lists, as it is not an authentik app's, but which
+        a role can be assigned); without it 403, whatever the caller's role permissions."""
+        if not self._has_perm(req, VIEW_ROLE_OBJECT_PERMS):
+            raise _detail(403, NO_PERMISSION_TEXT)
         rows = []
         ident = req.param("uuid")
         if ident is not None:
@@ -496,6 +500,8 @@ class RbacArea(DirectoryArea):
     def _has_perm(self, req, verb):
         if super()._has_perm(req, verb):
             return True
+        if "." in verb and verb in self.permissions.get(req.user["pk"], ()):
+            return True
         if "." in verb:
             wanted = verb
         else:
@@ -530,5 +536,7 @@ class RbacArea(DirectoryArea):
 
 
 NO_PERMISSION_TEXT = "You do not have permission to perform this action."
+#: guardian's permission to list roles' object permissions (/rbac/permissions/roles/)
+VIEW_ROLE_OBJECT_PERMS = "guardian.view_roleobjectpermission"
 #: models authentik accepts in an assignment that the simulator keeps no objects of
 _OTHER_MODELS = frozenset()

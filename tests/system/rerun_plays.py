@@ -11,7 +11,10 @@ the real server's (tests/realserver/test_rerun_real.py):
   exactly as the real run does;
 - a RAC provider given to the embedded outpost (type proxy): refused with one line, nothing written.
 
-The group the bindings name is made by the caller (``group``): the collection has no group module yet.
+The group the bindings name is made by the caller (``group``). The setup also makes a service account, a role holding
+a global permission and an object permission on the setup's RAC provider, and a group of that user with that role; a
+teardown in parents-first order deletes the provider before the role whose object permission names it, and the user
+and the role before the group that names them: state absent still succeeds.
 """
 
 from __future__ import annotations
@@ -21,6 +24,11 @@ import re
 
 FLOW = "default-provider-authorization-implicit-consent"
 FAILED_RE = re.compile(r"^fatal: \[[^\]]+\]: FAILED! => (\{.*\})$", re.M)
+
+# The role and the group of the setup (their options, repeated by the teardown with state absent).
+ROLE = ("name: {p}-role, permissions: [authentik_core.view_application], object_permissions: "
+        "[{{permission: authentik_providers_rac.view_racprovider, object: {p}-prov}}]")
+USERS_GROUP = "name: {p}-grp, users: [{p}-svc], roles: [{p}-role]"
 
 # (name, task) of the setup, in the order that creates what is referenced first.
 SETUP = [
@@ -34,6 +42,9 @@ SETUP = [
     ("application binding", "authentik.api.policy_binding: {{application: {p}-app, group: {g}}}"),
     ("endpoint binding", "authentik.api.policy_binding: {{rac_endpoint: {p}-ep, rac_provider: {p}-prov, group: {g}}}"),
     ("token", "authentik.api.core_token: {{identifier: {p}-token, description: rerun, expiring: false}}"),
+    ("user", "authentik.api.user: {{username: {p}-svc, name: rerun service account, type: service_account}}"),
+    ("role", "authentik.api.rbac_role: {{%s}}" % ROLE),
+    ("group", "authentik.api.group: {{%s}}" % USERS_GROUP),
 ]
 
 # Children first: what refers to an object goes before it.
@@ -41,6 +52,11 @@ TEARDOWN = [
     ("endpoint binding", "authentik.api.policy_binding: {{rac_endpoint: {p}-ep, rac_provider: {p}-prov, group: {g}, state: absent}}"),
     ("application binding", "authentik.api.policy_binding: {{application: {p}-app, group: {g}, state: absent}}"),
     ("sessions", "authentik.api.rac_connection_token: {{provider: {p}-prov, endpoint: {p}-ep, state: absent}}"),
+    ("group", "authentik.api.group: {{%s, state: absent}}" % USERS_GROUP),
+    ("user", "authentik.api.user: {{username: {p}-svc, state: absent}}"),
+    ("role object permission", "authentik.api.rbac_role: {{name: {p}-role, object_permissions_mode: remove, object_permissions: "
+                               "[{{permission: authentik_providers_rac.view_racprovider, object: {p}-prov}}]}}"),
+    ("role", "authentik.api.rbac_role: {{%s, state: absent}}" % ROLE),
     ("outpost provider", "authentik.api.outpost: {{name: {p}-outpost, providers: [{p}-prov], providers_mode: remove}}"),
     ("token", "authentik.api.core_token: {{identifier: {p}-token, state: absent}}"),
     ("application", "authentik.api.application: {{slug: {p}-app, state: absent}}"),

@@ -40,6 +40,10 @@ MODULE_TASKS = {
     "rac_property_mapping": {"name": "fm-mapping"},
     "rac_connection_token": {"user": "alice", "state": "absent"},
     "rac_connection_token_info": {},
+    "user": {"username": "fm-user"},
+    "group": {"name": "fm-group"},
+    "rbac_role": {"name": "fm-role"},
+    "system_settings": {},
 }
 
 

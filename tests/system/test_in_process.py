@@ -43,6 +43,10 @@ EVERY_MODULE = """
     - authentik.api.outpost: {name: i16-mode, type: rac, providers: [i16-mode]}
     - authentik.api.policy_binding: {application: i16-mode, group: i16-mode}
       ignore_errors: true
+    - authentik.api.user: {username: i16-mode, type: service_account}
+    - authentik.api.rbac_role: {name: i16-mode, permissions: [authentik_core.view_user]}
+    - authentik.api.group: {name: i16-mode, users: [i16-mode], roles: [i16-mode]}
+    - authentik.api.system_settings: {default_token_length: 64}
 """
 
 

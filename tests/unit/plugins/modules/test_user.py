@@ -51,7 +51,7 @@ def test_create_with_password_then_noop(sim, run_module):
 def test_update_password_always_changes_every_run(sim, run_module):
     pk = run_module(MODULE, username="jdoe")["user"]["pk"]
     sim.reset_counts()
-    for _ in range(2):
+    for dummy in range(2):
         r = run_module(MODULE, username="jdoe", password=PASSWORD, update_password="always", diff=True)
         assert r["changed"] is True and r["diff"]["after"]["password"] == "******** (new value)", r
         assert r["diff"]["before"]["password"] == "********"
