@@ -20,6 +20,16 @@ def world(server):
     group = server.ok("POST", "core/groups/", {"name": prefix + "-group"})
     yield prefix, group["name"]
     server.remove_prefixed(prefix, group["pk"])
+    remove_directory(server, prefix)
+
+
+def remove_directory(server, prefix):
+    """Delete the groups, users and roles named with ``prefix`` (the setup's; remove_prefixed does not know them)."""
+    for path, name, params in (("core/groups/", "name", {"include_users": "false"}), ("core/users/", "username", {}),
+                               ("rbac/roles/", "name", {})):
+        for item in server.listing(path, search=prefix, **params):
+            if item[name].startswith(prefix):
+                server.api("DELETE", "%s%s/" % (path, item["pk"]))
 
 
 def leftovers(server, prefix):
@@ -30,6 +40,10 @@ def leftovers(server, prefix):
     out += [e["name"] for e in server.listing("rac/endpoints/", search=prefix, superuser_full_list="true")]
     out += [o["name"] for o in server.listing("outposts/instances/", search=prefix)]
     out += [t["identifier"] for t in server.listing("core/tokens/", search=prefix)]
+    out += [u["username"] for u in server.listing("core/users/", search=prefix) if u["username"].startswith(prefix)]
+    out += [g["name"] for g in server.listing("core/groups/", search=prefix, include_users="false")
+            if g["name"].startswith(prefix) and g["name"] != prefix + "-group"]  # the world's group, not the setup's
+    out += [r["name"] for r in server.listing("rbac/roles/", search=prefix) if r["name"].startswith(prefix)]
     return out
 
 

@@ -26,6 +26,9 @@ def group(sim):
                                          ("parents-first", "normal")])
 def test_teardown_runs_twice(sim, playbook, group, order, mode):
     rerun_plays.teardown_twice(playbook, "rr", group, order, mode)
+    names = [u["username"] for u in sim.users.values()] + [g["name"] for g in sim.groups.values()]
+    names += [r["name"] for r in sim.roles.values()]
+    assert [name for name in names if name.startswith("rr-")] == []
     sim.reset_counts()
     again = playbook(rerun_plays.play(rerun_plays.ORDERS[order], "rr", group), env=rerun_plays.env_for(mode))
     assert again.rc == 0 and sim.writes() == 0
