@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.authentik.api.plugins.module_utils._client import AuthentikError, required_permission
-from ansible_collections.authentik.api.tests.unit.plugins.module_utils.test_client import client, server  # noqa: F401 (fixture)
+from ansible_collections.authentik.api.tests.unit.plugins.module_utils.test_client import client, server  # noqa: F401 pylint: disable=unused-import
 
 __metaclass__ = type
 
