@@ -298,9 +298,13 @@ class DirectoryArea(SimulatorCore):
         fields = _Fields(self._body(req), False)
         password = fields.string("password", required=True, trim=False)
         self._check_request(req, "UserPasswordSetRequest", fields)
+        self._save_password(pk, password)
+        return 204, None, None
+
+    def _save_password(self, pk, password):
+        """Keep user ``pk``'s new password (as a hash; tests/system/test_secrets.py records what passes here)."""
         self.users[pk]["password_hash"] = hashlib.sha256(password.encode("utf-8")).hexdigest()
         self.users[pk]["password_change_date"] = utcnow()
-        return 204, None, None
 
     def _user_delete(self, req, ident):
         self._delete_user(self._find_user(req, ident))

@@ -77,8 +77,8 @@ def key_values_in(path):
 
 
 def password_values_in(path):
-    """Literal credentials of RAC connection settings in a playbook or task file, and every variable whose name contains
-    ``password`` or ``secret`` (``password: "{{ pm_password }}"`` takes its value from one)."""
+    """Literal credentials of RAC connection settings and user passwords in a playbook or task file, and every variable
+    whose name contains ``password`` or ``secret`` (``password: "{{ pm_password }}"`` takes its value from one)."""
     return _written(path)[1]
 
 
@@ -92,6 +92,8 @@ def _written(path):
             for name, value in node.items():
                 if name in ("authentik.api.core_token", "core_token") and isinstance(value, dict) and _literal(value.get("key")):
                     keys.add(value["key"])
+                if name in ("authentik.api.user", "user") and isinstance(value, dict) and _literal(value.get("password")):
+                    passwords.add(value["password"])
                 if name in SETTINGS_OPTIONS and isinstance(value, dict) and isinstance(value.get(SETTINGS_OPTIONS[name]), dict):
                     passwords.update(v for k, v in value[SETTINGS_OPTIONS[name]].items() if is_credential(k) and _literal(v))
                 if name == "vars" and isinstance(value, dict):
@@ -190,6 +192,13 @@ def verbose_runs(request, sim, playbook, monkeypatch):
         return original_save(mapping)
 
     monkeypatch.setattr(sim, "_save_mapping", recording_save_mapping)
+    original_password = sim._save_password  # pylint: disable=protected-access
+
+    def recording_save_password(pk, password):
+        saved.setdefault(password, "password of user %s" % sim.users[pk]["username"])
+        return original_password(pk, password)
+
+    monkeypatch.setattr(sim, "_save_password", recording_save_password)
     sim.reset()  # the seeded tokens go through _add_token too
     provider = sim.seed_provider("secrets-rdp")
     endpoint = sim.seed_endpoint("dc01", provider)
@@ -234,7 +243,7 @@ def verbose_runs(request, sim, playbook, monkeypatch):
     for path in TARGETS + EXAMPLES:
         passwords |= password_values_in(path)
     missing = sorted(passwords - set(saved))
-    assert not missing, "passwords written in the playbooks were never stored in a RAC property mapping: %s" % missing
+    assert not missing, "passwords written in the playbooks were never stored (RAC property mapping, user password): %s" % missing
     assert len(passwords) >= 3, "the targets and examples should put passwords in static_settings: %s" % sorted(passwords)
     assert "Vault-Secret-E2E" in saved, "the vault password given to examples/rac_end_to_end.yml was never stored"
     for password, label in saved.items():
