@@ -329,8 +329,11 @@ class AuthentikClient:
                     % (method, display, self.base, attempt + 1, self.clock() - started, _short_exc(exc))),
                     method, display, sent=sent, transient=True)
             retry_after = _retry_after(resp.headers.get("Retry-After")) if resp.status_code in RETRY_STATUSES else None
-            transient = (resp.status_code in RETRY_STATUSES or (resp.status_code == 500 and self._not_ready(resp))
-                         or (resp.status_code == 405 and method == "DELETE" and not resp.content))
+            # authentik's error page takes only GET: a request other than GET that fails inside authentik is answered 405
+            # without a body (a DELETE racing with background tasks; any write while PostgreSQL is down).
+            failed_write = resp.status_code == 405 and method != "GET" and not resp.content
+            transient = (resp.status_code in RETRY_STATUSES or (failed_write and method == "DELETE")
+                         or ((resp.status_code == 500 or failed_write) and self._not_ready(resp)))
             if transient and idempotent:
                 wait = self.retry_wait(attempt + 1, started, retry_after, retries)
                 if wait is not None:

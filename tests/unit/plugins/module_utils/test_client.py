@@ -501,9 +501,29 @@ def test_405_without_body_to_a_delete_is_a_server_failure_retried(server):
     assert exc.value.msg.startswith("DELETE /api/v3/outposts/instances/0b0e/: HTTP 405: ")
     assert "authentik failed on this request (authentik 2025.12.4 answers 405 to a failed request other than GET)" in exc.value.msg
     server.push(405, raw="")
-    with pytest.raises(AuthentikError):
+    server.push(200, {})  # /-/health/ready/: authentik is ready, so the 405 is a failure of this request
+    with pytest.raises(AuthentikError) as exc:
         client(server).request("POST", "outposts/instances/", body={})
-    assert len(server.seen) == 4  # a POST is never sent twice
+    assert not exc.value.transient
+    assert len(server.seen) == 5 and server.seen[-1]["path"] == "/-/health/ready/"  # a POST is never sent twice
+
+
+@pytest.mark.parametrize("method", ["POST", "PATCH"])
+def test_405_without_body_to_a_write_while_authentik_is_not_ready_is_transient(server, method):
+    """PostgreSQL down during a write: the error page answers 405 (it takes only GET) and /-/health/ready/ 503. The
+    failure is transient: a PATCH is retried; a POST is not sent again here, but the engine's create re-reads on a
+    transient failure and then sends it again (see _engine._create)."""
+    server.push(405, raw="")
+    server.push(503, {})
+    server.push(200, {"ok": 1})
+    cl = client(server, retries=1)
+    if method == "PATCH":
+        assert cl.request(method, "outposts/instances/0b0e/", body={}, idempotent=True) == {"ok": 1}  # as the engine sends it
+        assert len(server.seen) == 3 and cl.sleeps == [0.5]
+    else:
+        with pytest.raises(AuthentikError) as exc:
+            cl.request(method, "outposts/instances/", body={})
+        assert exc.value.transient and len(server.seen) == 2
 
 
 def test_html_error_page_is_one_readable_line(server):
