@@ -7,23 +7,20 @@
 #                manages a token and a RAC provider with ansible-core 2.16
 #   molecule     the molecule scenario
 #   demo         make demo, then make demo-clean
-#   realserver   tests/realserver without the outages: least privilege, the end-to-end example, 10 forks racing;
-#                in two parts, races (tests/realserver/test_concurrency_real.py) and others (the rest)
-#                (parity then races, side by side with others: none stops the server, and all wait on it much of the
-#                time; the two lanes take about as long)
+#   realserver   tests/realserver without the outages: least privilege, the end-to-end example, 10 forks racing
+#                (run side by side with parity: neither stops the server, and both wait on it much of the time)
 #   reliability  tests/realserver/test_reliability_real.py: the web server stopped with TERM at random points of a
 #                play, PostgreSQL stopped for 20 s (run alone: they stop parts of the server)
 # Without an authentik source (see scripts/authentik-server.sh) it prints one line saying why and passes.
 # It never uses a server named in AUTHENTIK_URL/AUTHENTIK_TOKEN: the suite runs against the server it started.
 #
 #   scripts/real-server-gate.sh [STEP...]     (default: every step, in the order above)
-# A STEP a+b runs a and b side by side; a,b in it runs a then b in the same lane.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 ctl=scripts/authentik-server.sh
 venv=.venv
 steps=("$@")
-[ ${#steps[@]} -gt 0 ] || steps=("parity,races+others" integration installed molecule demo reliability)
+[ ${#steps[@]} -gt 0 ] || steps=(parity+realserver integration installed molecule demo reliability)
 
 if ! why=$($ctl available); then
   echo "test-real: skipped: $why"
@@ -61,14 +58,14 @@ eval "$($ctl env)"
 modes=${AUTHENTIK_API_TEST_MODES:-in-process}
 export PATH="$PWD/$venv/bin:$PATH"
 
-# side_by_side LANE...: the lanes at the same time, each a step or steps run one after the other (a,b), each lane's
-# output in a file printed when all are done (one line of the timing table for all of them)
+# side_by_side NAME...: the steps NAME... at the same time, each with its output in a file printed when all are done
+# (one line of the timing table for all of them)
 # shellcheck disable=SC2317  # called through step
 side_by_side() {
   local name pids=() r=0 dir
   dir=$(mktemp -d)
   for name in "$@"; do
-    run_lane "$name" > "$dir/$name.log" 2>&1 &
+    run_step "$name" > "$dir/$name.log" 2>&1 &
     pids+=($!)
   done
   for pid in "${pids[@]}"; do wait "$pid" || r=$?; done
@@ -77,25 +74,12 @@ side_by_side() {
   return "$r"
 }
 
-# run_lane a,b,...: the steps one after the other; fails when one fails (the others still run)
 # shellcheck disable=SC2317  # called through side_by_side
-run_lane() {
-  local part r=0
-  local -a parts
-  IFS=, read -r -a parts <<<"$1"
-  for part in "${parts[@]}"; do run_step "$part" || r=$?; done
-  return "$r"
-}
-
-# shellcheck disable=SC2317  # called through run_lane
 run_step() {
-  local outages=tests/realserver/test_reliability_real.py races=tests/realserver/test_concurrency_real.py
   case $1 in
     parity) "$venv/bin/python" -m pytest -p no:cacheprovider -r a tests/parity ;;
-    realserver) "$venv/bin/python" -m pytest -p no:cacheprovider -rA --durations=5 tests/realserver --ignore "$outages" ;;
-    races) "$venv/bin/python" -m pytest -p no:cacheprovider -rA --durations=5 "$races" ;;
-    others) "$venv/bin/python" -m pytest -p no:cacheprovider -rA --durations=5 tests/realserver --ignore "$outages" \
-              --ignore "$races" ;;
+    realserver) "$venv/bin/python" -m pytest -p no:cacheprovider -rA --durations=5 tests/realserver \
+                  --ignore tests/realserver/test_reliability_real.py ;;
     *) echo "test-real: '$1' cannot run side by side" >&2; return 2 ;;
   esac
 }
@@ -103,8 +87,7 @@ run_step() {
 for s in "${steps[@]}"; do
   case $s in
     *+*) IFS=+ read -r -a group <<<"$s"; step "$s" side_by_side "${group[@]}" ;;
-    *,*) step "$s" run_lane "$s" ;;
-    parity | realserver | races | others) step "$s" run_step "$s" ;;
+    parity | realserver) step "$s" run_step "$s" ;;
     integration) step integration env AUTHENTIK_API_TEST_MODES="$modes" bash scripts/integration.sh "$venv" ;;
     installed) step installed bash scripts/installed-check.sh "$venv" ;;
     molecule) step molecule env AUTHENTIK_API_TEST_MODES="$modes" bash scripts/molecule.sh "$venv" ;;

@@ -59,7 +59,7 @@ class RealServer:
 
     def remove_prefixed(self, prefix, group=None):
         """Delete what a test made under names starting with ``prefix`` (applications, outposts, RAC providers with
-        their endpoints, RAC property mappings, tokens), and the group whose pk is ``group``."""
+        their endpoints, RAC property mappings, tokens, groups, users, roles), and the group whose pk is ``group``."""
         for app in self.listing("core/applications/", search=prefix, superuser_full_list="true"):
             self.api("DELETE", "core/applications/%s/" % app["slug"])
         for path in ("outposts/instances/", "providers/rac/", "propertymappings/provider/rac/"):
@@ -69,6 +69,11 @@ class RealServer:
             self.api("DELETE", "core/tokens/%s/" % token["identifier"])
         if group:
             self.api("DELETE", "core/groups/%s/" % group)
+        for path, name, params in (("core/groups/", "name", {"include_users": "false"}), ("core/users/", "username", {}),
+                                   ("rbac/roles/", "name", {})):
+            for item in self.listing(path, search=prefix, **params):
+                if item[name].startswith(prefix):  # search also matches inside names (and e-mail addresses)
+                    self.api("DELETE", "%s%s/" % (path, item["pk"]))
 
     def control(self, *args):
         proc = subprocess.run([self.ctl] + list(args), capture_output=True, text=True, timeout=600, check=False)

@@ -20,16 +20,6 @@ def world(server):
     group = server.ok("POST", "core/groups/", {"name": prefix + "-group"})
     yield prefix, group["name"]
     server.remove_prefixed(prefix, group["pk"])
-    remove_directory(server, prefix)
-
-
-def remove_directory(server, prefix):
-    """Delete the groups, users and roles named with ``prefix`` (the setup's; remove_prefixed does not know them)."""
-    for path, name, params in (("core/groups/", "name", {"include_users": "false"}), ("core/users/", "username", {}),
-                               ("rbac/roles/", "name", {})):
-        for item in server.listing(path, search=prefix, **params):
-            if item[name].startswith(prefix):
-                server.api("DELETE", "%s%s/" % (path, item["pk"]))
 
 
 def leftovers(server, prefix):
