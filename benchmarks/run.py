@@ -76,6 +76,9 @@ MODULES = ("core_token", "rac_provider", "rac_connection_token", "rac_connection
 COUNT_MODULES = MODULES + ("rac_property_mapping", "rac_endpoint")
 #: section 2: every module
 OVERHEAD_MODULES = COUNT_MODULES + ("application", "outpost", "policy_binding", "user", "group", "rbac_role", "system_settings")
+#: modules that are not one object's no-op: export_info reads every listing of the server (its requests are pages,
+#: asserted by tests/unit/plugins/modules/test_export_info.py)
+NOT_NOOP_MODULES = ("export_info",)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -640,9 +643,11 @@ def overhead_rows(runs, items, block, judge_times, in_process=False):
                         "<= %.2f" % target, (ratio <= target) if judge_times else None, kind="time",
                         data=dict(ratio=ratio, per_task=per_task[name], totals=totals[name], uri_totals=totals["uri"])))
         counts = [r / float(items) for r in requests[name]]
-        ok = bool(counts) and all(value == TARGET_REQUESTS_NOOP for value in counts)
+        # in-process, the items of one loop share the listing of their lookups (module_utils/_shared.py): fewer
+        ok = bool(counts) and all(value <= TARGET_REQUESTS_NOOP if in_process else value == TARGET_REQUESTS_NOOP
+                                  for value in counts)
         rows.append(Row("overhead", "%s no-op: requests per task" % name, ", ".join("%g" % v for v in counts) or "?",
-                        "= %d" % TARGET_REQUESTS_NOOP, ok, data=dict(requests=requests[name])))
+                        "%s %d" % ("<=" if in_process else "=", TARGET_REQUESTS_NOOP), ok, data=dict(requests=requests[name])))
     return rows
 
 
@@ -700,9 +705,11 @@ def measure_scale(bench, items, reps, tokens, providers, judge_times, small=True
             if (size, module) not in requests:
                 continue
             per_task = [r / float(items) for r in requests[(size, module)] if r is not None]
-            ok = bool(per_task) and all(value == TARGET_REQUESTS_NOOP for value in per_task)
+            # in-process, a loop may read one page of the listing its items share (see LoopShare.find): never more
+            limit = TARGET_REQUESTS_NOOP + (1.0 / items if bench.in_process else 0)
+            ok = bool(per_task) and all(value <= limit for value in per_task)
             rows.append(Row("scale", "%s no-op with %d %s: requests per task" % (module, n, what),
-                            ", ".join("%g" % v for v in per_task) or "?", "= %d" % TARGET_REQUESTS_NOOP, ok,
+                            ", ".join("%g" % v for v in per_task) or "?", "<= %g" % limit, ok,
                             data=dict(requests=requests[(size, module)])))
     return rows
 
@@ -770,25 +777,32 @@ def measure_bulk(bench, n, by_names=False, check=False):
 
 def measure_loop(bench, n):
     """Section 5: one core_token task looping over ``n`` new tokens, then the same task again (every item a
-    no-op). Wall time of each task, and its requests: 2 per created token (lookup + POST), 1 per no-op."""
+    no-op). Wall time of each task, and its requests: 2 per created token (lookup + POST), 1 per no-op; in-process the
+    items share the listing (module_utils/_shared.py): one page more for the creates, and the no-op rerun costs at most
+    about twice the pages (the first item, page 1, lookups of what page 1 misses until the other pages cost no more)."""
     sim = bench.sim
     sim.reset()
     task = _task("loop", "core_token", dict(identifier="bench-loop-{{ item }}", user=str(ADMIN_PK), expiring=False,
                                             description="bench loop"))
     task["loop"] = "{{ range(%d) | list }}" % n
     rows = []
-    for label, expected, changed in (("create", 2 * n, True), ("no-op rerun", n, False)):
+    pages = int(math.ceil(n / float(PAGE_SIZE)))
+    if bench.in_process:
+        expected_counts = (("create", 2 * n + 1, True), ("no-op rerun", 2 * pages + 1, False))
+    else:
+        expected_counts = (("create", 2 * n, True), ("no-op rerun", n, False))
+    for label, expected, changed in expected_counts:
         result = bench.run([dict(task)], name="loop-%s" % label.split()[0])
         record = result.records[0] if result.records else {}
         seconds = record.get("end", 0) - record.get("start", 0)
         problems = []
         if record.get("status") != "ok" or bool(record.get("changed")) != changed:
             problems.append("task %s, changed %s: %s" % (record.get("status"), record.get("changed"), record.get("msg", "")[:300]))
-        if record.get("requests") != expected:
-            problems.append("requests %s != %d" % (record.get("requests"), expected))
+        if record.get("requests") is None or record["requests"] > expected or (not bench.in_process and record["requests"] != expected):
+            problems.append("requests %s, expected %s%d" % (record.get("requests"), "at most " if bench.in_process else "", expected))
         name = "core_token loop of %d, %s (%s)" % (n, label, "in-process" if bench.in_process else "normal")
         rows.append(Row("loop", name + ": requests", "%s%s" % (record.get("requests"), " -- " + "; ".join(problems) if problems else ""),
-                        "= %d" % expected, not problems, data=dict(requests=record.get("requests"))))
+                        "%s %d" % ("<=" if bench.in_process else "=", expected), not problems, data=dict(requests=record.get("requests"))))
         rows.append(Row("loop", name + ": time", "%.1f s task (%.1f ms per item); playbook %.1f s" % (
             seconds, 1000 * seconds / max(1, n), result.seconds), "reported", None, kind="info",
             data=dict(seconds=seconds, playbook_seconds=result.seconds)))

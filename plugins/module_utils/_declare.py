@@ -17,6 +17,7 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.authentik.api.plugins.module_utils._shared import current as loop_share
 from ansible_collections.authentik.api.plugins.module_utils._client import AuthentikError
 from ansible_collections.authentik.api.plugins.module_utils._kinds import (
     Kind,
@@ -81,7 +82,8 @@ class Ref:
             raise AuthentikError("%s: an empty string is not a %s" % (option, self.what), sent=False)
         cache = getattr(module, "_authentik_ref_cache", None)
         if cache is None:
-            cache = {}
+            share = None if module.check_mode else loop_share()  # check mode's predictions stay with their item
+            cache = {} if share is None else share.refs.setdefault(share.credentials(module.client), {})
             setattr(module, "_authentik_ref_cache", cache)
         scope = dict((param, resolved.get(field)) for param, field in self.scope.items() if resolved.get(field) is not None)
         key = (self.path, value, tuple(sorted(scope.items())))

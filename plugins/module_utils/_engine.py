@@ -55,6 +55,7 @@ from ansible_collections.authentik.api.plugins.module_utils._kinds import (  # n
     predicted,
 )
 from ansible_collections.authentik.api.plugins.module_utils._locks import IdentityLock
+from ansible_collections.authentik.api.plugins.module_utils._shared import current as loop_share
 
 
 # --------------------------------------------------------------------------------------------
@@ -76,6 +77,9 @@ def find(module, res, ident, scope=None):
     params = dict(res.list_params)
     for name, value in scope.items():
         params[res.fields[name].filter or name] = value
+    shared = _shared_find(module, res, ident, scope, params)
+    if shared is not None:
+        return shared
     params.update({res.lookup_filter: ident, "page_size": 20})
     if res.search:
         params["search"] = ident
@@ -99,6 +103,29 @@ def find(module, res, ident, scope=None):
             res.lookup_option, len(found), res.what, where, ident, "UUIDs" if all(is_uuid(k) for k in keys) else res.key,
             ", ".join(keys), hint), sent=False)
     return found[0] if found else None
+
+
+def _shared_find(module, res, ident, scope, params):
+    """The object from the listing that the items of a looping task share (see ``_shared``), or None: a miss, or no
+    loop, is looked up with the filter. A resource that authentik lists with ``search`` for a non-superuser (RAC
+    endpoints: without it authentik serves a list cached per user for a day) is shared only with a superuser's token."""
+    share = loop_share()
+    if share is None:
+        return None
+    client = module.client
+
+    def may_list():
+        return not res.search or share.fact(client, "superuser", lambda: bool(client.get("core/users/me/")["user"].get("is_superuser")))
+    found = [obj for obj in share.find(client, res.path, params, res.lookup_field, ident, may_list) or []
+             if all(obj.get(name) == value for name, value in scope.items())]
+    return found[0] if len(found) == 1 else None
+
+
+def _forget(module, res, obj):
+    """The task wrote ``obj``: the listings its loop shares no longer tell what it is."""
+    share = loop_share()
+    if share is not None and res.key and obj.get(res.key) is not None:
+        share.forget(module.client, res.path, res.key, obj[res.key])
 
 
 def _match_ident(module, res):
@@ -396,6 +423,7 @@ def _ensure(module, res, hold):
                 after = dict(current)
                 after.update(body)
             else:
+                _forget(module, res, current)
                 after = module.client.request(res.update_method, res.item_path(module.client, current), params=res.write_params,
                                               body=body, idempotent=True)
 
@@ -608,6 +636,7 @@ def _retold(client, exc, sent_before, started):
 
 def delete(module, res, obj):
     """DELETE one object; a 404 (already gone, perhaps by our own lost first attempt) is success."""
+    _forget(module, res, obj)
     try:
         module.client.request("DELETE", res.item_path(module.client, obj))
     except AuthentikError as exc:

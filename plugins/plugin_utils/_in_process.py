@@ -29,7 +29,8 @@ worker exits when the task is done; so nothing a module run leaves behind in thi
 task. Within one task, the items of a ``loop:`` share the worker: that is why every run starts from fresh
 module globals (``basic._ANSIBLE_ARGS``, the module's warning and deprecation lists) and restores
 ``os.environ`` and the working directory, and why the module file is executed anew for every run. The
-collection's module_utils keep no state between runs (constants and classes only).
+collection's module_utils keep no state between runs (constants and classes only), except what the items of one loop
+share on purpose: the listings and references of ``module_utils/_shared.py``, opened anew for each looping task.
 
 Anything else falls back to ansible-core's normal module execution, silently (one line at -vvv).
 """
@@ -72,6 +73,7 @@ except ImportError:  # ansible-core 2.16 to 2.18
 # (importing requests is most of a module's start-up time).
 from ansible_collections.authentik.api.plugins.module_utils._client import HAS_REQUESTS
 from ansible_collections.authentik.api.plugins.module_utils import _module  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.authentik.api.plugins.module_utils._shared import begin as begin_loop_share
 from ansible_collections.authentik.api.plugins.plugin_utils._check_plan import apply_check_plan
 
 display = Display()
@@ -213,6 +215,9 @@ class InProcessAction(NormalAction):
         args = dict(self._task.args if module_args is None else module_args)
         self._update_module_args(name, args, task_vars)
         display.vvv("authentik.api.%s: running in the controller process (%s=false turns it off)" % (self.MODULE, SWITCH_ENV))
+        # The items of a loop share their listings and references (module_utils/_shared.py); other tasks share nothing.
+        looping = self._task.loop is not None or bool(self._task.loop_with)
+        begin_loop_share(self._task._uuid if looping else None)
         with _fresh_module_state(dict((str(k), str(v)) for k, v in environment.items())):
             res = _run_module_file("%s.%s" % (MODULE_PACKAGE, self.MODULE), _encode_args(args))
         return self._module_result(res)

@@ -85,7 +85,12 @@ REQUESTS = {
     ("policies/all/", "GET"): "policy_binding's policy by name (search)",
     ("admin/settings/", "GET"): "system_settings: read",
     ("admin/settings/", "PATCH"): "system_settings: change (only the settings that differ)",
+    ("core/applications/", "GET"): "export_info: every application (superuser_full_list)",
+    ("flows/instances/", "GET"): "export_info: every flow (a reference to a flow is written as its slug)",
+    ("outposts/instances/default_settings/", "GET"): "export_info: a new outpost's configuration (an outpost's config is compared with it)",
 }
+#: requests that only export_info sends (its listings of every object)
+EXPORT_ONLY = frozenset((("core/applications/", "GET"), ("flows/instances/", "GET"), ("outposts/instances/default_settings/", "GET")))
 
 TOKEN_FIELDS = ("identifier", "intent", "user", "description", "expires", "expiring", "managed")
 ENDPOINT_FIELDS = ("name", "provider", "protocol", "host", "auth_mode", "maximum_connections")
@@ -339,6 +344,63 @@ def system_settings(t, who):
         t.ok("PATCH", "admin/settings/", {"event_retention": before})
 
 
+def mine(t, *names, where=None):
+    """A list answer reduced to the given fields of this case's objects (named with ``t.name``, or those ``where``
+    keeps): the real server is shared, so its listings hold other objects too."""
+    prefix = t.name("")
+
+    def view(data):
+        keep = where or (lambda r: any(str(r.get(k) or "").startswith(prefix) for k in ("name", "slug", "username", "identifier")))
+        return [dict((f, r.get(f)) for f in names) for r in data.get("results", []) if keep(r)]
+    return view
+
+
+def export(t, who):
+    """What export_info reads: every listing once (all pages; here the first), a role's permissions, the default
+    configuration of an outpost."""
+    every = {"page_size": 100, "page": 1}
+    provider = make_provider(t, "prov")
+    t.alias(t.ok("POST", "rac/endpoints/", {"name": t.name("ep"), "provider": provider, "protocol": "rdp", "host": "dc01.example.com",
+                                            "auth_mode": "prompt"})["pk"], "ep")
+    app = t.alias(t.ok("POST", "core/applications/", {"name": t.name("app"), "slug": t.name("app"), "provider": provider})["pk"], "app")
+    group = admin_made(t, "core/groups/", {"name": t.name("grp")}, "grp")
+    role = admin_made(t, "rbac/roles/", {"name": t.name("role")}, "role")
+    t.ok("POST", "rbac/permissions/assigned_by_roles/%s/assign/" % role, {"permissions": ["authentik_core.view_user"]})
+    t.ok("POST", "rbac/permissions/assigned_by_roles/%s/assign/" % role, {"permissions": ["authentik_rbac.view_role"],
+                                                                          "model": "authentik_rbac.role", "object_pk": role})
+    user = t.alias(t.ok("POST", "core/users/", {"username": t.name("usr"), "name": "", "groups": [group]})["pk"], "user:usr")
+    t.ok("POST", "core/tokens/", {"identifier": t.name("tok"), "intent": "api", "expiring": False, "user": user})
+    t.ok("POST", "policies/bindings/", {"target": app, "group": group, "order": 3})
+    root = t.base[:-len("api/v3/")]
+    send(t, who, "GET", "admin/settings/", view=fields("default_token_length"))
+    send(t, who, "GET", "propertymappings/provider/rac/", params=every, view=mine(t, "name", "managed",
+                                                                                 where=lambda r: r.get("managed") == RDP_DEFAULT))
+    send(t, who, "GET", "providers/rac/", params=every, view=mine(t, "pk", "name", "authorization_flow", "property_mappings"))
+    send(t, who, "GET", "rac/endpoints/", params=dict(every, superuser_full_list="true"), view=mine(t, *ENDPOINT_FIELDS))
+    send(t, who, "GET", "core/applications/", params=dict(every, superuser_full_list="true"), view=mine(t, "pk", "slug", "name", "provider"))
+    send(t, who, "GET", "outposts/instances/", params=every, view=mine(t, *OUTPOST_FIELDS))
+    send(t, who, "GET", "rbac/roles/", params=every, view=mine(t, "pk", "name"))
+    send(t, who, "GET", "rbac/permissions/", params=dict(every, role=role), view=items(*PERM_FIELDS))
+    send(t, who, "GET", "rbac/permissions/roles/", params=dict(every, uuid=role), view=items(*PERM_FIELDS + ("object_pk",)))
+    send(t, who, "GET", "core/groups/", params=dict(every, include_users="false"), view=mine(t, *GROUP_FIELDS))
+    send(t, who, "GET", "core/users/", params=dict(every, include_groups="false"), view=mine(t, *USER_FIELDS))
+    send(t, who, "GET", "core/tokens/", params=every, view=mine(t, *TOKEN_FIELDS))
+    send(t, who, "GET", "policies/bindings/", params=every, view=mine(t, *BINDING_FIELDS, where=lambda r: r.get("target") == app))
+    send(t, who, "GET", "flows/instances/", params=every, view=mine(t, "pk", "slug", where=lambda r: r.get("slug") == IMPLICIT))
+    send(t, who, "GET", "providers/all/", params=every, view=mine(t, "pk", "name", "assigned_application_slug"))
+    send(t, who, "GET", "policies/all/", params=every, view=mine(t, "name", where=lambda r: r.get("name") == "default-match-policy-exception"))
+    send(t, who, "GET", "outposts/service_connections/all/", params=every, view=mine(t, "name"))
+    send(t, who, "GET", "outposts/instances/default_settings/", view=lambda d: {
+        "keys": sorted(d["config"]), "authentik_host is the server's URL": d["config"].get("authentik_host") == root})
+
+
+#: the GETs of export_info
+EXPORT_GETS = [(p, "GET") for p in (
+    "admin/settings/", "propertymappings/provider/rac/", "providers/rac/", "rac/endpoints/", "core/applications/", "outposts/instances/",
+    "rbac/roles/", "rbac/permissions/", "rbac/permissions/roles/", "core/groups/", "core/users/", "core/tokens/", "policies/bindings/",
+    "flows/instances/", "providers/all/", "policies/all/", "outposts/service_connections/all/", "outposts/instances/default_settings/")]
+
+
 #: module -> (its requests as a scenario, the (path, method) of REQUESTS it sends)
 AREAS = {
     "core_token": (tokens, [(p, m) for p, m in REQUESTS if p.startswith("core/tokens/")] + [("core/users/", "GET")]),
@@ -346,8 +408,9 @@ AREAS = {
     "rac_provider": (providers, [(p, m) for p, m in REQUESTS if p.startswith("providers/rac/")] + [("flows/instances/{slug}/", "GET")]),
     "rac_endpoint": (endpoints, [(p, m) for p, m in REQUESTS if p.startswith("rac/endpoints/")]),
     "rac_connection_token": (connection_token_requests, [(p, m) for p, m in REQUESTS if p.startswith("rac/connection_tokens/")]),
-    "application": (applications, [(p, m) for p, m in REQUESTS if p.startswith(("core/applications/", "providers/all/"))]),
-    "outpost": (outposts, [(p, m) for p, m in REQUESTS if p.startswith("outposts/")]),
+    "application": (applications, [(p, m) for p, m in REQUESTS if p.startswith(("core/applications/", "providers/all/"))
+                                   and (p, m) not in EXPORT_ONLY]),
+    "outpost": (outposts, [(p, m) for p, m in REQUESTS if p.startswith("outposts/") and (p, m) not in EXPORT_ONLY]),
     "policy_binding": (bindings, [(p, m) for p, m in REQUESTS if p.startswith("policies/")] + [("core/groups/", "GET")]),
     "user": (users, [("core/users/", "GET"), ("core/users/", "POST"), ("core/users/{pk}/", "PATCH"), ("core/users/{pk}/", "DELETE"),
                      ("core/users/{pk}/set_password/", "POST"), ("core/users/me/", "GET"), ("core/groups/", "GET"), ("core/groups/{pk}/", "GET"),
@@ -356,6 +419,7 @@ AREAS = {
               + [("core/users/", "GET"), ("core/users/me/", "GET"), ("core/users/{pk}/", "GET"), ("rbac/roles/", "GET")]),
     "rbac_role": (roles, [(p, m) for p, m in REQUESTS if p.startswith("rbac/")]),
     "system_settings": (system_settings, [(p, m) for p, m in REQUESTS if p.startswith("admin/settings/")]),
+    "export_info": (export, EXPORT_GETS),
 }
 
 

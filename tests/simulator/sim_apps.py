@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The applications area of the authentik API simulator: groups (``/core/groups/``), applications
 (``/core/applications/``), providers of every type (``/providers/all/``), policies (``/policies/all/``, one seeded
-policy), outposts (``/outposts/instances/``, with authentik's embedded outpost and a deployment token per outpost),
+policy), outposts (``/outposts/instances/`` and its ``default_settings/``, with authentik's embedded outpost and a deployment token per outpost),
 service connections (none) and policy bindings (``/policies/bindings/``). See ``sim_core.py`` for what an area is.
 
 Like authentik 2025.12.4, it sends no application ``pbm_uuid`` and no binding ``expires``/``expiring`` (newer
@@ -62,6 +62,8 @@ class AppsArea(RacArea):
         Route(r"^policies/all/$", {"GET": "_policies_list"}, model="authentik_policies.policy"),
         Route(r"^outposts/service_connections/all/$", {"GET": "_service_connections_list"}, model="authentik_outposts.outpostserviceconnection"),
         Route(r"^outposts/instances/$", {"GET": "_outposts_list", "POST": "_outpost_create"}, model=OUTPOST_MODEL),
+        # a list action (before the object's path, which would take "default_settings" for a pk): any caller may read it
+        Route(r"^outposts/instances/default_settings/$", {"GET": "_outpost_default_settings"}, model=OUTPOST_MODEL),
         Route(r"^outposts/instances/([^/.]+)/$", {"GET": "_outpost_get", "PUT": "_outpost_put", "PATCH": "_outpost_patch",
                                                   "DELETE": "_outpost_delete"}, model=OUTPOST_MODEL),
         Route(r"^policies/bindings/$", {"GET": "_bindings_list", "POST": "_binding_create"}, model=BINDING_MODEL),
@@ -316,6 +318,10 @@ class AppsArea(RacArea):
 
     def _apps_list(self, req):
         items = list(self.applications.values())
+        if not (req.user["is_superuser"] and str(req.param("superuser_full_list") or "").lower() == "true"):
+            # authentik lists the applications whose policies the caller passes, not those he may view (it also caches
+            # that list per user and page for a while, which the simulator does not)
+            items = [a for a in items if self._app_passes(a, req.user)]
         for name in ("name", "slug", "group", "meta_launch_url", "meta_description", "meta_publisher"):
             value = req.param(name)
             if value is not None:
@@ -326,6 +332,20 @@ class AppsArea(RacArea):
             items = [a for a in items if _matches_search(terms, (a["name"], a["slug"], a["meta_description"], a["group"]))]
         items = _sort(items, req.param("ordering"), {"name": lambda a: a["name"], "slug": lambda a: a["slug"]}, ["name"])
         return 200, self._paginate(req, items, self._app_obj), "PaginatedApplicationList"
+
+    def _app_passes(self, app, user):
+        """authentik's PolicyEngine for an application and a user: no enabled binding passes; the group and user
+        bindings give one result (any of them matching, negate inverting each; a group counts with its ancestors), each
+        policy binding one (the seeded event matcher policy matches no request, negate inverting it); the application's
+        policy_engine_mode combines them."""
+        bindings = [b for b in self.bindings.values() if b["target"] == app["pk"] and b["enabled"]]
+        groups = self._group_closure(user["groups"])
+        static = [b for b in bindings if b["policy"] is None]
+        results = [any((b["user"] == user["pk"] if b["user"] is not None else b["group"] in groups) != b["negate"] for b in static)] if static else []
+        results += [b["negate"] for b in bindings if b["policy"] is not None]
+        if not results:
+            return True
+        return any(results) if app["policy_engine_mode"] == "any" else all(results)
 
     def _find_app(self, req, ident):
         self._require_view_permission(req)
@@ -410,6 +430,14 @@ class AppsArea(RacArea):
         items = _sort(items, req.param("ordering"), {"name": lambda o: o["name"]}, ["name"])
         return 200, self._paginate(req, items, self._outpost_obj), "PaginatedOutpostList"
 
+    def _outpost_default_settings(self, req):
+        """authentik's default configuration of a new outpost: its authentik_host is the server's own URL as the request
+        addressed it (``request.build_absolute_uri("/")``), its log_level the server's own (warning, as on the embedded
+        outpost)."""
+        host = req.headers.get("Host") or "%s:%s" % (self.host, self.port)
+        base = "%s://%s/" % ("https" if self.tls else "http", host)
+        return 200, {"config": dict(DEFAULT_OUTPOST_CONFIG, log_level="warning", authentik_host=base)}, "OutpostDefaultConfig"
+
     def _find_outpost(self, req, ident):
         self._require_view_permission(req)
         pk = _parse_uuid(ident)
@@ -491,7 +519,18 @@ class AppsArea(RacArea):
     # ---------------------------------------------------------------- policy bindings
 
     def _target_exists(self, pk):
-        return (any(a["pk"] == pk for a in self.applications.values()) or pk in self.endpoints or pk in self.flows_by_uuid)
+        """What authentik 2025.12.4 takes as a binding's target: the pk of an application, an endpoint or a flow, or a
+        flow's policybindingmodel_ptr_id (its PolicyBindingModelForeignKey tries the subclasses' pks, then pbm_uuid)."""
+        return self._pbm_exists(pk) or pk in self.flows_by_uuid
+
+    def _pbm_exists(self, pk):
+        """A pbm_uuid (what the binding list's target filter takes): an application's or an endpoint's pk, a flow's
+        policybindingmodel_ptr_id (not its pk: 400)."""
+        return any(a["pk"] == pk for a in self.applications.values()) or pk in self.endpoints or pk in self.flows_by_ptr
+
+    def _target_pk(self, pk):
+        """The target as a binding shows it: the pk of the object (a flow's own pk, also when given by its ptr id)."""
+        return self.flows[self.flows_by_ptr[pk]]["pk"] if pk in self.flows_by_ptr else pk
 
     def _binding_obj(self, binding):
         return {
@@ -513,9 +552,9 @@ class AppsArea(RacArea):
                 pk = _parse_uuid(value)
                 if pk is None:
                     errors[name] = ["\u201c%s\u201d is not a valid UUID." % value]
-                elif not (self._target_exists(pk) if name == "target" else pk == SEEDED_POLICY_PK):
+                elif not (self._pbm_exists(pk) if name == "target" else pk == SEEDED_POLICY_PK):
                     errors[name] = ["Select a valid choice. That choice is not one of the available choices."]
-                items = [b for b in items if b[name] == pk]
+                items = [b for b in items if b[name] == (self._target_pk(pk) if name == "target" else pk)]
         self._filter_errors(errors)
         items = _sort(items, req.param("ordering"), {"order": lambda b: b["order"], "pk": lambda b: b["pk"]}, ["order", "pk"])
         return 200, self._paginate(req, items, self._binding_obj), "PaginatedPolicyBindingList"
@@ -536,6 +575,8 @@ class AppsArea(RacArea):
         fields.related("group", "uuid", lambda pk: pk in self.groups, allow_null=True)
         fields.related("user", "int", lambda pk: pk in self.users, allow_null=True)
         fields.related("target", "uuid", self._target_exists, required=True)
+        if fields.out.get("target") is not None:
+            fields.out["target"] = self._target_pk(fields.out["target"])
         for name in ("negate", "enabled", "failure_result"):
             fields.boolean(name)
         fields.integer("order", required=True, bounds=(-2147483648, 2147483647))
@@ -646,7 +687,7 @@ class AppsArea(RacArea):
     def seed_binding(self, target, order=0, group=None, user=None, policy=None):
         """Add a policy binding of ``target`` (a UUID) to one group, user or policy; returns its pk (UUID string)."""
         with self.lock:
-            return self._add_binding(dict(target=target, order=order, group=group, user=user, policy=policy))["pk"]
+            return self._add_binding(dict(target=self._target_pk(target), order=order, group=group, user=user, policy=policy))["pk"]
 
     def get_application(self, slug):
         with self.lock:

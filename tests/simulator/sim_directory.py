@@ -35,6 +35,9 @@ FLOW_EXPLICIT = "default-provider-authorization-explicit-consent"
 FLOW_AUTHENTICATION = "default-authentication-flow"
 #: slug -> pk of the seeded flows (``uuid5(NAMESPACE_DNS, slug)``)
 FLOW_UUIDS = {slug: _fixed_uuid(slug) for slug in (FLOW_IMPLICIT, FLOW_EXPLICIT, FLOW_AUTHENTICATION)}
+#: slug -> policybindingmodel_ptr_id of the seeded flows: a flow has its own pk (flow_uuid) beside the pk of the
+#: PolicyBindingModel it extends (pbm_uuid), which policy bindings are filtered by (see sim_apps.py)
+FLOW_PTRS = {slug: _fixed_uuid(slug + "/policybindingmodel") for slug in FLOW_UUIDS}
 
 MAPPING_RDP_DEFAULT = "goauthentik.io/providers/rac/rdp-default"
 MAPPING_RDP_HIGH_FIDELITY = "goauthentik.io/providers/rac/rdp-high-fidelity"
@@ -75,6 +78,7 @@ class DirectoryArea(SimulatorCore):
         self.users = {}
         self.flows = {}
         self.flows_by_uuid = {}
+        self.flows_by_ptr = {}  # policybindingmodel_ptr_id -> slug
         self.mappings = {}
         self.foreign_mappings = {}  # pk -> name: property mappings of other kinds (SAML, OAuth2, ...), whose names are taken
         for pk, username, name, email, superuser in ((ADMIN_PK, "akadmin", "authentik Default Admin", "admin@example.com", True),
@@ -90,9 +94,10 @@ class DirectoryArea(SimulatorCore):
                 (FLOW_IMPLICIT, "Authorize Application", "Redirecting to %(app)s", "authorization", "require_authenticated"),
                 (FLOW_EXPLICIT, "Authorize Application", "Redirecting to %(app)s", "authorization", "require_authenticated"),
                 (FLOW_AUTHENTICATION, "Welcome to authentik!", "Welcome to authentik!", "authentication", "none")):
-            self.flows[slug] = dict(pk=FLOW_UUIDS[slug], slug=slug, name=name, title=title, designation=designation,
-                                    authentication=authentication)
+            self.flows[slug] = dict(pk=FLOW_UUIDS[slug], ptr=FLOW_PTRS[slug], slug=slug, name=name, title=title,
+                                    designation=designation, authentication=authentication)
             self.flows_by_uuid[FLOW_UUIDS[slug]] = slug
+            self.flows_by_ptr[FLOW_PTRS[slug]] = slug
         for managed, name, static in (
                 (MAPPING_RDP_DEFAULT, "authentik default RAC Mapping: RDP Default settings",
                  {"resize-method": "display-update", "enable-wallpaper": "true", "enable-font-smoothing": "true"}),
@@ -319,7 +324,7 @@ class DirectoryArea(SimulatorCore):
 
     def _flow_obj(self, flow):
         return {
-            "pk": flow["pk"], "policybindingmodel_ptr_id": flow["pk"], "name": flow["name"], "slug": flow["slug"],
+            "pk": flow["pk"], "policybindingmodel_ptr_id": flow["ptr"], "name": flow["name"], "slug": flow["slug"],
             "title": flow["title"], "designation": flow["designation"], "background": None,
             "background_url": "/static/dist/assets/images/flow_background.jpg", "background_themed_urls": None,
             "stages": [], "policies": [], "cache_count": 0, "policy_engine_mode": "any", "compatibility_mode": False,

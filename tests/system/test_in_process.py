@@ -47,6 +47,7 @@ EVERY_MODULE = """
     - authentik.api.rbac_role: {name: i16-mode, permissions: [authentik_core.view_user]}
     - authentik.api.group: {name: i16-mode, users: [i16-mode], roles: [i16-mode]}
     - authentik.api.system_settings: {default_token_length: 64}
+    - authentik.api.export_info: {kinds: [rac_provider, group]}
 """
 
 
@@ -84,6 +85,42 @@ def test_every_module_runs_in_the_mode_asked_for(sim, playbook, tmp_path, monkey
     else:
         assert files == sorted("AnsiballZ_%s.py" % m for m in MODULES), files
         assert MARKER not in run.output
+
+
+LOOP = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: endpoints of one provider, no change
+      authentik.api.rac_endpoint:
+        name: "loop-{{ '%%03d' | format(item) }}"
+        provider: loop-provider
+        protocol: rdp
+        host: "10.0.0.{{ item }}"
+      loop: "{{ range(%d) | list }}"
+"""
+
+
+@pytest.mark.parametrize("mode", ["in-process", "normal"])
+def test_the_items_of_a_loop_share_their_listing_in_process(sim, playbook, mode):
+    """In-process, the items of one loop read the endpoint listing once (3 pages) and the provider's name once, instead
+    of both for every item (module_utils/_shared.py); in normal module execution every item costs its lookups."""
+    provider = sim.seed_provider("loop-provider")
+    items = 250 if mode == "in-process" else 10  # normal execution costs a Python per item: a short loop
+    for item in range(250):
+        sim.seed_endpoint("loop-%03d" % item, provider, host="10.0.0.%d" % item)
+    sim.reset_counts()
+    run = playbook(LOOP % items, env={"AUTHENTIK_API_IN_PROCESS": "true" if mode == "in-process" else "false"})
+    assert run.rc == 0 and run.recap()["changed"] == 0, run.output[-3000:]
+    assert sim.writes() == 0
+    if mode == "normal":
+        assert sim.count() == 2 * items  # the provider by name and the endpoint, for every item
+    else:
+        # the provider once; the first item alone, then the endpoints' pages (the first item is on page 1, so at most
+        # the lookups of 2 items missed by page 1 before pages 2 and 3 are read); who the token is, once
+        assert sim.count("GET", "/api/v3/providers/rac/") == 1
+        assert sim.count("GET", "/api/v3/core/users/me/") == 1
+        assert sim.count("GET", "/api/v3/rac/endpoints/") <= 1 + 3 + 2, sim.count("GET", "/api/v3/rac/endpoints/")
 
 
 def test_every_task_runs_in_a_new_worker_process(sim, playbook):

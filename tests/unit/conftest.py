@@ -31,6 +31,8 @@ except ImportError:  # ansible-core < 2.19: the module arguments are read from b
         finally:
             basic._ANSIBLE_ARGS = saved  # pylint: disable=protected-access
 
+from ansible.module_utils.common import warnings as module_warnings
+
 from ansible_collections.authentik.api.tests.simulator.authentik_sim import AuthentikSimulator, load_models
 
 try:  # ansible-core >= 2.19
@@ -97,6 +99,9 @@ class ModuleRunner:
         args["_ansible_check_mode"] = check_mode
         args["_ansible_diff"] = diff
         module = importlib.import_module("ansible_collections.authentik.api.plugins.modules.%s" % name)
+        # what an earlier run left in module_utils' lists (ansible-test runs each test in a fork; pytest alone does not)
+        module_warnings._global_warnings.clear()  # pylint: disable=protected-access
+        module_warnings._global_deprecations.clear()  # pylint: disable=protected-access
         out = io.StringIO()
         with patch_module_args(args), contextlib.redirect_stdout(out), module_side():
             with pytest.raises(SystemExit) as exc:

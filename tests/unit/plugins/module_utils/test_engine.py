@@ -20,6 +20,7 @@ import pytest
 
 from ansible_collections.authentik.api.plugins.module_utils._client import AuthentikClient, AuthentikError
 from ansible_collections.authentik.api.plugins.module_utils import _engine as engine
+from ansible_collections.authentik.api.plugins.module_utils import _shared as shared
 from ansible_collections.authentik.api.plugins.module_utils._engine import (
     MASK,
     MASK_CHANGED,
@@ -1136,3 +1137,145 @@ def test_singleton_is_read_and_patched_at_its_path():
     check = SingletonApi(check_mode=True)
     result, dummy = run_res(check, SETTINGS, length=30, state=None)
     assert result["changed"] is True and result["settings"]["length"] == 30 and check.settings["length"] == 60
+
+
+# ---------------------------------------------------------------------------------------------
+# the items of a looping task share one listing (module_utils/_shared.py)
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def loop_share():
+    """A looping task's share, as the action plugin opens it before each item; closed afterwards."""
+    engine_share = shared
+    engine_share.begin("task-1")
+    yield engine_share
+    engine_share.begin(None)
+
+
+def test_loop_items_share_one_listing_and_their_references(loop_share):
+    api = scoped_api()
+    made = dict((name, ep(api, name, 2, host="h")) for name in ("a", "b", "c"))
+    ep(api, "a", 1, host="other parent")
+    for name in ("a", "b", "c"):
+        result = run_scoped(api, name=name, parent="p2", host="h")
+        assert result["changed"] is False and result["endpoint"]["pk"] == made[name]
+    # one reference lookup for the three items; the first item looks its object up alone, the second reads the listing
+    # (without the name filter), the third finds its object there
+    assert api.calls == [("GET", "parents/", {"name": "p2", "page_size": 20}, None),
+                         ("GET", "eps/", {"full": "true", "parent": 2, "name": "a", "page_size": 20}, None),
+                         ("GET", "eps/", {"full": "true", "parent": 2, "page": 1, "page_size": 100}, None)]
+
+
+class PagedApi(FakeApi):
+    """FakeApi whose unfiltered listings of eps/ have pages of ``page_size`` with authentik's pagination."""
+
+    def _apply(self, method, coll, rest, store, key, params, body):
+        answer = super(PagedApi, self)._apply(method, coll, rest, store, key, params, body)
+        if method == "GET" and not rest and "page" in (params or {}):
+            size, page = params["page_size"], params["page"]
+            results = sorted(answer["results"], key=lambda obj: obj["name"])
+            pages = max(1, (len(results) + size - 1) // size)
+            answer = {"pagination": {"next": page + 1 if page < pages else 0, "total_pages": pages},
+                      "results": results[(page - 1) * size:page * size]}
+        return answer
+
+
+@pytest.mark.parametrize("items, objects, expected", [
+    (1, 1000, 1),      # one item: one filtered lookup, as without a loop
+    (2, 1000, 3),      # a short loop over a large collection: one request more than its items
+    (3, 1000, 4),
+    (200, 200, 3),     # two pages: the first item, page 1, page 2
+    (1000, 1000, 19),  # ten pages: the first item, page 1, 8 lookups while page 1 misses, pages 2 to 10
+])
+def test_a_loop_reads_the_listing_only_as_far_as_it_pays(loop_share, items, objects, expected):
+    api = PagedApi()
+    api.ignored.add("full")
+    api.data["parents/"]["2"] = {"pk": 2, "name": "p2"}
+    for index in range(objects):
+        ep(api, "e%04d" % index, 2)
+    for index in range(items):
+        result = run_scoped(api, name="e%04d" % (objects - 1 - index), parent=2, host="h")  # the last page first
+        assert result["changed"] is False
+    assert len(api.calls) == expected and not api.writes()
+
+
+def test_a_miss_is_looked_up_again_and_a_write_drops_the_object_from_the_listing(loop_share):
+    api = scoped_api()
+    mine = ep(api, "a", 2, host="h")
+    run_scoped(api, name="a", parent=2, host="h")  # the first item: looked up alone
+    run_scoped(api, name="a", parent=2, host="h")  # the second: the listing is read
+    late = ep(api, "late", 2, host="h")  # made by someone else after the listing
+    api.calls = []
+    result = run_scoped(api, name="late", parent=2, host="h")
+    assert result["changed"] is False and result["endpoint"]["pk"] == late  # a miss is never trusted
+    assert api.calls == [("GET", "eps/", {"full": "true", "parent": 2, "name": "late", "page_size": 20}, None)]
+    result = run_scoped(api, name="a", parent=2, host="changed")
+    assert result["changed"] is True and api.data["eps/"][mine]["host"] == "changed"
+    api.calls = []
+    result = run_scoped(api, name="a", parent=2, host="changed")  # not the listed (stale) object: looked up again
+    assert result["changed"] is False and [c[0] for c in api.calls] == ["GET"]
+    result = run_scoped(api, name="a", parent=2, state="absent")
+    assert result["changed"] is True and mine not in api.data["eps/"]
+    result = run_scoped(api, name="a", parent=2, state="absent")
+    assert result["changed"] is False
+
+
+def test_another_task_or_other_credentials_share_nothing(loop_share):
+    api = scoped_api()
+    ep(api, "a", 2)
+    run_scoped(api, name="a", parent=2, host="h")
+    loop_share.begin("task-2")
+    api.calls = []
+    run_scoped(api, name="a", parent=2, host="h")
+    assert [c[1] for c in api.calls] == ["eps/"]  # listed again for the new task
+    api._token, api.calls = "another token", []
+    run_scoped(api, name="a", parent=2, host="h")
+    assert [c[1] for c in api.calls] == ["eps/"]
+    loop_share.begin(None)  # a task without a loop: the filtered lookup
+    api.calls = []
+    run_scoped(api, name="a", parent=2, host="h")
+    assert api.calls[0][2]["name"] == "a"
+
+
+def test_a_searched_listing_is_shared_only_with_a_superusers_token(loop_share):
+    # authentik 2025.12.4 answers a non-superuser's endpoint list without search from a list it caches for a day
+    api = scoped_api()
+    api.ignored.add("search")
+    api.data["users/"]["me"] = {"pk": 5, "user": {"pk": 5, "is_superuser": False}}
+    searched = Resource(
+        name="endpoint", what="endpoint", path="eps/", key="pk", lookup=("name", "name", "name"), scope=("parent",),
+        list_params={"full": "true"}, search=True,
+        fields=dict(name=Field(), parent=Field(kind=Kind.INT, ref=PARENT, filter="parent"), host=Field()))
+    ep(api, "a", 2)
+    ep(api, "b", 2)
+    api.request = _me_answers(api, is_superuser=False)
+    for name in ("a", "b"):
+        assert ensure(FakeModule(api, name=name, parent=2, host="h"), searched)["changed"] is False
+    # the first item looks its object up alone; the second asks who the token is, then looks up alone too
+    assert [c[1] for c in api.calls] == ["eps/", "core/users/me/", "eps/"]
+    loop_share.begin("task-2")
+    api.calls = []
+    api.request = _me_answers(api, is_superuser=True)
+    for name in ("a", "b"):
+        assert ensure(FakeModule(api, name=name, parent=2, host="h"), searched)["changed"] is False
+    assert [(c[1], "name" in (c[2] or {})) for c in api.calls] == [("eps/", True), ("core/users/me/", False), ("eps/", False)]
+
+
+def _me_answers(api, is_superuser):
+    plain = FakeApi.request.__get__(api)
+
+    def request(method, path, params=None, body=None, idempotent=None, retries=None):
+        if path == "core/users/me/":
+            api.calls.append((method, path, None, None))
+            return {"user": {"pk": 5, "is_superuser": is_superuser}}
+        return plain(method, path, params, body, idempotent, retries)
+    return request
+
+
+def test_check_mode_items_keep_their_own_references(loop_share):
+    api = scoped_api()
+    api.check_mode = True
+    ep(api, "a", 2)
+    module = FakeModule(api, name="a", parent="p2", host="h", ep_uuid=None)
+    ensure(module, SCOPED)
+    assert getattr(module, "_authentik_ref_cache") is not loop_share.current().refs.get(loop_share.LoopShare.credentials(api))
