@@ -75,7 +75,9 @@ notes:
   - "Permissions (authentik 2025.12.4): the view permission of every kind exported (for example
     C(authentik_providers_rac.view_racprovider), C(authentik_core.view_user)); roles also need
     C(authentik_rbac.view_role) and C(guardian.view_roleobjectpermission) for their object permissions. A
-    non-superuser sees only what its permissions allow, and the export then leaves out what it cannot see."
+    non-superuser sees only what its permissions allow, and the export then leaves out what it cannot see; authentik
+    2025.12.4 lists to a non-superuser only the applications whose policies let that user in, whatever its
+    permissions. Export with a superuser's token to adopt a whole server."
 seealso:
   - module: authentik.api.rac_provider
   - module: authentik.api.user
