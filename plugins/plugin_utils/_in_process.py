@@ -28,7 +28,8 @@ Isolation: ansible-core forks a new worker process for every task and host (``Wo
 worker exits when the task is done; so nothing a module run leaves behind in this process reaches another
 task. Within one task, the items of a ``loop:`` share the worker: that is why every run starts from fresh
 module globals (``basic._ANSIBLE_ARGS``, the module's warning and deprecation lists) and restores
-``os.environ`` and the working directory, and why the module file is executed anew for every run. The
+``os.environ`` and the working directory, and why the module file (compiled once, in the main process) is executed
+anew for every run. The
 collection's module_utils keep no state between runs (constants and classes only), except what the items of one loop
 share on purpose: the listings and references of ``module_utils/_shared.py``, opened anew for each looping task.
 
@@ -42,9 +43,11 @@ __metaclass__ = type
 import contextlib
 import io
 import json
+import importlib.util
 import os
-import runpy
+import sys
 import traceback
+import types
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils import basic
@@ -69,10 +72,16 @@ except ImportError:  # ansible-core 2.16 to 2.18
     Direction = get_module_encoder = None
 
 # Imported here, once: the strategy loads every task's action plugin class in the controller's main process
-# before it forks the task's worker, so the workers inherit requests and the module_utils already imported
-# (importing requests is most of a module's start-up time).
+# before it forks the task's worker, so the workers inherit requests and every module_utils of the collection already
+# imported (importing requests is most of a module's start-up time), instead of importing them for every task.
 from ansible_collections.authentik.api.plugins.module_utils._client import HAS_REQUESTS
-from ansible_collections.authentik.api.plugins.module_utils import _module  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.authentik.api.plugins.module_utils import (  # noqa: F401 pylint: disable=unused-import
+    _directory,
+    _engine,
+    _export,
+    _module,
+    _resources,
+)
 from ansible_collections.authentik.api.plugins.module_utils._shared import begin as begin_loop_share
 from ansible_collections.authentik.api.plugins.plugin_utils._check_plan import apply_check_plan
 
@@ -83,6 +92,12 @@ SWITCH_VAR = "authentik_api_in_process"
 MODULE_PACKAGE = "ansible_collections.authentik.api.plugins.modules"
 # The collection's modules declare no serialization metadata, so ansible-core uses the 'legacy' profile for them.
 PROFILE = "legacy"
+
+if HAS_REQUESTS:  # requests imports netrc for each request (trust_env): once, here
+    import netrc  # noqa: F401 pylint: disable=unused-import,wrong-import-position,wrong-import-order
+if get_module_encoder is not None:  # the serialization profiles of a module run, imported before the fork too
+    get_module_encoder(PROFILE, Direction.CONTROLLER_TO_MODULE)
+    get_module_encoder(PROFILE, Direction.MODULE_TO_CONTROLLER)
 
 
 def _switch(value, name):
@@ -139,6 +154,33 @@ def _encode_args(module_args):
     return json.dumps(params, cls=AnsibleJSONEncoder, vault_to_text=True).encode("utf-8")
 
 
+_CODE = {}
+
+
+def _module_code(module_fqn):
+    """``(code, spec)`` of a module file, compiled once per controller process: ``InProcessAction`` subclasses compile
+    theirs when the strategy loads them, before it forks the task's worker (which would otherwise compile it for every
+    task: ansible-core's collection loader keeps no bytecode)."""
+    if module_fqn not in _CODE:
+        spec = importlib.util.find_spec(module_fqn)
+        _CODE[module_fqn] = (compile(spec.loader.get_source(module_fqn), spec.origin, "exec", dont_inherit=True), spec)
+    return _CODE[module_fqn]
+
+
+def _run_as_main(module_fqn):
+    """What ``runpy.run_module(module_fqn, run_name="__main__", alter_sys=True)`` does, with the compiled code."""
+    code, spec = _module_code(module_fqn)
+    main = types.ModuleType("__main__")
+    main.__dict__.update(__file__=spec.origin, __cached__=None, __loader__=spec.loader, __package__=spec.parent,
+                         __spec__=spec)
+    saved_main, saved_argv0 = sys.modules.get("__main__"), sys.argv[0]
+    sys.modules["__main__"], sys.argv[0] = main, spec.origin
+    try:
+        exec(code, main.__dict__)  # pylint: disable=exec-used
+    finally:
+        sys.modules["__main__"], sys.argv[0] = saved_main, saved_argv0
+
+
 def _run_module_file(module_fqn, json_args):
     """Run the module as ``__main__`` with stdout/stderr captured; returns what a module process returns."""
     out, err = io.StringIO(), io.StringIO()
@@ -148,7 +190,7 @@ def _run_module_file(module_fqn, json_args):
         basic._ANSIBLE_PROFILE = PROFILE
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
-            runpy.run_module(module_fqn, run_name="__main__", alter_sys=True)
+            _run_as_main(module_fqn)
             raise RuntimeError("New-style module did not handle its own exit.")
         except SystemExit as exc:
             rc = exc.code if isinstance(exc.code, int) else 1
@@ -176,6 +218,11 @@ class InProcessAction(NormalAction):
     """The action plugin of one authentik.api module: ``MODULE`` names it (the module's file name)."""
 
     MODULE = None
+
+    def __init_subclass__(cls, **kwargs):
+        super(InProcessAction, cls).__init_subclass__(**kwargs)
+        if cls.MODULE:
+            _module_code("%s.%s" % (MODULE_PACKAGE, cls.MODULE))  # in the controller's main process, before the fork
 
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars if task_vars is not None else {}
