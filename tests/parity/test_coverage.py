@@ -373,8 +373,8 @@ def export(t, who):
     t.ok("POST", "policies/bindings/", {"target": app, "group": group, "order": 3})
     root = t.base[:-len("api/v3/")]
     send(t, who, "GET", "admin/settings/", view=fields("default_token_length"))
-    send(t, who, "GET", "propertymappings/provider/rac/", params=every, view=mine(t, "name", "managed",
-                                                                                 where=lambda r: r.get("managed") == RDP_DEFAULT))
+    send(t, who, "GET", "propertymappings/provider/rac/", params=every,
+         view=mine(t, "name", "managed", where=lambda r: r.get("managed") == RDP_DEFAULT))
     send(t, who, "GET", "providers/rac/", params=every, view=mine(t, "pk", "name", "authorization_flow", "property_mappings"))
     send(t, who, "GET", "rac/endpoints/", params=dict(every, superuser_full_list="true"), view=mine(t, *ENDPOINT_FIELDS))
     send(t, who, "GET", "core/applications/", params=dict(every, superuser_full_list="true"), view=mine(t, "pk", "slug", "name", "provider"))

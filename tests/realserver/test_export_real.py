@@ -78,11 +78,12 @@ def build(server, playbook, prefix, secret):
         "name": prefix + " API app", "slug": prefix + "-api-app", "provider": provider["pk"], "group": "Remote",
         "meta_launch_url": "https://launch.example.com/%s" % prefix, "meta_publisher": "Example Corp",
         "meta_description": "made in the admin pages", "open_in_new_tab": True, "policy_engine_mode": "all"})
-    server.ok("POST", "policies/bindings/", {"target": app["pk"], "group": users["pk"], "negate": True, "timeout": 45,
-                                            "order": 7, "enabled": True})
+    server.ok("POST", "policies/bindings/",
+              {"target": app["pk"], "group": users["pk"], "negate": True, "timeout": 45, "order": 7, "enabled": True})
     defaults = server.ok("GET", "outposts/instances/default_settings/")["config"]
-    server.ok("POST", "outposts/instances/", {"name": prefix + "-api-outpost", "type": "rac", "providers": [provider["pk"]],
-                                             "config": dict(defaults, log_level="debug", refresh_interval="minutes=7")})
+    server.ok("POST", "outposts/instances/",
+              {"name": prefix + "-api-outpost", "type": "rac", "providers": [provider["pk"]],
+               "config": dict(defaults, log_level="debug", refresh_interval="minutes=7")})
     alice = server.ok("POST", "core/users/", {"username": prefix + "-alice", "name": "Alice Export",
                                               "email": "alice@%s.example.com" % prefix, "groups": [users["pk"]],
                                               "attributes": {"desk": 7}, "path": "users/export"})
@@ -93,9 +94,9 @@ def build(server, playbook, prefix, secret):
               {"permissions": ["authentik_core.change_application"], "model": "authentik_core.application",
                "object_pk": app["pk"]})
     expires = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=20)).replace(microsecond=0)
-    server.ok("POST", "core/tokens/", {"identifier": prefix + "-apppw", "intent": "app_password", "user": alice["pk"],
-                                      "description": "Alice's mail client", "expiring": True,
-                                      "expires": expires.isoformat()})
+    server.ok("POST", "core/tokens/",
+              {"identifier": prefix + "-apppw", "intent": "app_password", "user": alice["pk"],
+               "description": "Alice's mail client", "expiring": True, "expires": expires.isoformat()})
     return prefix + "-apppw"
 
 
