@@ -258,26 +258,44 @@ def _loop_row(label, n, secs, reqs, target, ok, data=None):
 def _expect(in_process, n, op):
     """``(target text, judge)`` of a rac_endpoint loop of n items (provider by name). Normal: every item resolves
     the provider and looks its endpoint up (2), a create POSTs too (3). In-process the items share the provider and
-    the listing (module_utils/_shared.py): a no-op costs at most about twice the pages, a create a lookup and a POST
-    per item."""
+    the listing (module_utils/_shared.py): a no-op costs its pages (read whole up to 10 pages, READ_WHOLE there), the
+    provider once and who the token is once; a create a lookup and a POST per item, and those."""
     pages = max(1, int(math.ceil(n / float(PAGE_SIZE))))
     if not in_process:
         want = (3 if op == "create" else 2) * n
         return "= %d (%d per item)" % (want, want // n), lambda r: r == want
+    if op == "noop" and pages <= 10:
+        return "= %d (%d page%s + provider + token's user)" % (pages + 2, pages, "s" if pages > 1 else ""), \
+            lambda r: r == pages + 2
     limit = 2 * n + 3 if op == "create" else 2 * pages + 3
-    why = "lookup + POST per item + a few" if op == "create" else "<= 2 x %d page%s + 3" % (pages, "s" if pages > 1 else "")
+    why = "lookup + POST per item + a few" if op == "create" else "<= 2 x %d pages + 3" % pages
     return "<= %d (%s)" % (limit, why), lambda r: r <= limit
 
 
-def measure_loop(rb, prefix, n, large, reps, large_reps, modes, flow):
+def _post_once(srv, path, body):
+    """POST on a connection of its own: a keep-alive connection that authentik closes while idle (gunicorn keeps one
+    for 2 s) would drop the request; threads do not share a requests.Session."""
+    resp = requests.post("%s/api/v3/%s" % (srv.url, path), json=body, timeout=60,
+                         headers={"Authorization": "Bearer " + srv.token, "Connection": "close"})
+    if resp.status_code != 201:
+        raise RuntimeError("POST %s: HTTP %s %s" % (path, resp.status_code, resp.text[:200]))
+
+
+def _delete_once(srv, path):
+    requests.delete("%s/api/v3/%s" % (srv.url, path), timeout=60,
+                    headers={"Authorization": "Bearer " + srv.token, "Connection": "close"})
+
+
+def measure_loop(rb, prefix, n, reps, modes, flow, rows):
+    """Section 2, the loop of n endpoints: created in each mode (deleted through the API in between), then its no-op
+    reruns. Appends to ``rows``."""
     srv = rb.server
-    rows = []
     provider = prefix + "-rac"
     ppk = _provider(srv, provider, flow)
     # the creating run of each mode (the endpoints the first made are deleted through the API before the next)
     for index, in_process in enumerate(modes):
         if index:
-            _parallel(lambda e: srv.api("DELETE", "rac/endpoints/%s/" % e["pk"]), _endpoints(srv, ppk))
+            _parallel(lambda e: _delete_once(srv, "rac/endpoints/%s/" % e["pk"]), _endpoints(srv, ppk))
         secs, reqs, dummy = rb.play("loop-create-%s" % _mode(in_process), [_endpoint_task(prefix, provider, n)], in_process, n)
         made = len(_endpoints(srv, ppk))
         target, judge = _expect(in_process, n, "create")
@@ -287,14 +305,17 @@ def measure_loop(rb, prefix, n, large, reps, large_reps, modes, flow):
                               dict(seconds=secs, requests=reqs)))
         _log("create %d (%s): %.1f s, %d requests" % (n, _mode(in_process), secs, reqs))
     rows += _noop_rows(rb, prefix, provider, n, reps, modes)
-    if large:
-        big = prefix + "-big"
-        bpk = _provider(srv, big, flow)
-        started = time.monotonic()
-        _parallel(lambda i: srv.ok("POST", "rac/endpoints/", _endpoint_body(prefix + "-b", bpk, i)), range(large))
-        _log("%d endpoints made through the API in %.1f s" % (large, time.monotonic() - started))
-        rows += _noop_rows(rb, prefix + "-b", big, large, large_reps, modes)
-    return rows
+
+
+def measure_large(rb, prefix, large, large_reps, modes, flow, rows):
+    """Section 2, the large no-op loop: its endpoints made through the API with a few threads, then the no-op runs."""
+    srv = rb.server
+    big = prefix + "-big"
+    bpk = _provider(srv, big, flow)
+    started = time.monotonic()
+    _parallel(lambda i: _post_once(srv, "rac/endpoints/", _endpoint_body(prefix + "-b", bpk, i)), range(large))
+    _log("%d endpoints made through the API in %.1f s" % (large, time.monotonic() - started))
+    rows += _noop_rows(rb, prefix + "-b", big, large, large_reps, modes)
 
 
 def _noop_rows(rb, prefix, provider, n, reps, modes):
@@ -373,9 +394,13 @@ def run(args):
             raise RuntimeError("no flow %s on the server" % AUTHORIZATION_FLOW)
         if "tasks" in args.only:
             rows += measure_tasks(rb, prefix, sizes["tasks"], sizes["reps"], modes, sizes["gets"])
-        if "loop" in args.only:
-            rows += measure_loop(rb, prefix, sizes["items"], sizes["large"], sizes["reps"], sizes["large_reps"], modes,
-                                 flows[0]["pk"])
+        if "loop" in args.only and sizes["items"]:
+            measure_loop(rb, prefix, sizes["items"], sizes["reps"], modes, flows[0]["pk"], rows)
+        if "large" in args.only and sizes["large"]:
+            measure_large(rb, prefix, sizes["large"], sizes["large_reps"], modes, flows[0]["pk"], rows)
+    except Exception as exc:  # pylint: disable=broad-except
+        # one line, and the rows measured so far; the cleanup below still runs
+        rb.failures.append("loop: stopped: %s: %s" % (type(exc).__name__, str(exc).splitlines()[0][:300] if str(exc) else ""))
     finally:
         try:
             srv.remove_prefixed(prefix)
@@ -397,11 +422,12 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="a smoke: %(tasks)d tasks, %(items)d and %(large)d items, 1 rep" % QUICK)
     parser.add_argument("--reps", type=int, help="runs per contender, interleaved; the median is reported (default 3)")
     parser.add_argument("--tasks", type=int, help="separate tasks per play in section 1 (default 100)")
-    parser.add_argument("--items", type=int, help="endpoints of the rac_endpoint loop, created then rerun (default 200)")
+    parser.add_argument("--items", type=int, help="endpoints of the rac_endpoint loop, created then rerun (default 200; 0: skip)")
     parser.add_argument("--large", type=int, help="endpoints of the large no-op loop, made through the API (default 1000; 0: skip)")
     parser.add_argument("--large-reps", type=int, help="runs of the large no-op loop per mode (default 1: normal mode takes minutes)")
     parser.add_argument("--mode", choices=["both", "in-process", "normal"], default="both", help="module execution modes (default both)")
-    parser.add_argument("--only", action="append", choices=["tasks", "loop"], help="run only these sections")
+    parser.add_argument("--only", action="append", choices=["tasks", "loop", "large"],
+                        help="run only these sections (loop: the loop of --items; large: the no-op loop of --large)")
     parser.add_argument("--venv", default=DEFAULT_VENV,
                         help="the virtualenv whose ansible-playbook and python run the plays (default .venv-3.13, the newest "
                              "ansible-core, when it exists, else this Python's)")
@@ -409,7 +435,7 @@ def main(argv=None):
     parser.add_argument("--json", metavar="FILE", help="also write the rows and details as JSON")
     parser.add_argument("--verbose", action="store_true", help="print the tail of every ansible-playbook output")
     args = parser.parse_args(argv)
-    args.only = args.only or ["tasks", "loop"]
+    args.only = args.only or ["tasks", "loop", "large"]
     args.venv = os.path.abspath(args.venv)
     if not os.path.exists(os.path.join(args.venv, "bin", "ansible-playbook")):
         parser.error("--venv %s has no bin/ansible-playbook" % args.venv)

@@ -289,8 +289,6 @@ class Exporter:
                 continue
             if spec.secret_keys is not None:
                 value = self._placeholders(exp, args, spec, value)
-                if value is MISSING:
-                    continue
             args[spec.option] = literal(value) if not isinstance(value, _Template) else str(value)
         if exp.secret is not None:
             option, suffix = exp.secret

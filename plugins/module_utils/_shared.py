@@ -32,6 +32,8 @@ import hashlib
 from ansible_collections.authentik.api.plugins.module_utils._client import MAX_PAGE_SIZE
 
 _STATE = {"task": None, "share": None}
+#: listings of at most this many pages (of 100 objects) are read whole by the first item of a loop
+READ_WHOLE = 10
 
 
 class LoopShare:
@@ -53,33 +55,34 @@ class LoopShare:
         listing cannot tell (the caller then looks the object up with the filter). ``may_list()``, asked once before
         the first page is read: False when the listing must not be trusted (nothing is shared then).
 
-        The listing is read only as far as it pays, since a loop of a few items over a large collection would pay more
-        for every page than for one filtered lookup per item: the first item of a loop is looked up alone; the second
-        reads the first page (100 objects, which says how many pages there are); the remaining pages are read once the
-        items that the first page missed have cost as many filtered lookups as those pages would. A loop thus costs at
-        most about twice its pages (a long loop) or one request more than its items (a short one)."""
+        The first item of the loop reads the first page (100 objects), which says how many pages there are. A listing
+        of at most ``READ_WHOLE`` pages is read whole at once: a loop over it costs its pages. A larger one is read
+        only as far as it pays, since a short loop over a large collection would pay more for every page than for one
+        filtered lookup per item: the remaining pages are read once the items that the pages read so far missed have
+        cost as many filtered lookups as those pages would (then a loop costs at most about twice its pages, and a
+        short one one request more than its items)."""
         key = self.credentials(client) + (path, tuple(sorted(params.items())), field)
         listing = self.listings.get(key)
         if listing is None:
-            self.listings[key] = {"index": None, "next": 1, "pages": None, "misses": 0}
-            return None  # the first item: one filtered lookup
-        if listing.get("off"):
-            return None
-        if listing["index"] is None:
+            listing = self.listings[key] = {"index": {}, "next": 1, "pages": None, "misses": 0}
             if may_list is not None and not may_list():
-                listing["off"] = True
+                listing["next"] = None  # nothing read, nothing shared: every item is looked up alone
                 return None
-            listing["index"] = {}
             self._read_page(client, path, params, field, listing)
+            if listing["pages"] <= READ_WHOLE:
+                self._read_rest(client, path, params, field, listing)
         found = listing["index"].get(value)
         if found or listing["next"] is None:
             return found or None
         listing["misses"] += 1
         if listing["misses"] >= listing["pages"] - listing["next"] + 1:
-            while listing["next"] is not None:
-                self._read_page(client, path, params, field, listing)
+            self._read_rest(client, path, params, field, listing)
             return listing["index"].get(value) or None
         return None
+
+    def _read_rest(self, client, path, params, field, listing):
+        while listing["next"] is not None:
+            self._read_page(client, path, params, field, listing)
 
     @staticmethod
     def _read_page(client, path, params, field, listing):

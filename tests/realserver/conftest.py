@@ -37,6 +37,9 @@ class RealServer:
         self.ctl = ctl
         self.session = requests.Session()
         self.session.headers["Authorization"] = "Bearer " + token
+        # A new connection for every request: the tests call the API between plays that take seconds, and a kept-alive
+        # connection that authentik closes (after 2 s idle) just as a request goes out fails it (RemoteDisconnected).
+        self.session.headers["Connection"] = "close"
 
     def api(self, method, path, body=None, token=None, **params):
         headers = {"Authorization": "Bearer " + token} if token else None

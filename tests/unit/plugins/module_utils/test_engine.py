@@ -1159,10 +1159,8 @@ def test_loop_items_share_one_listing_and_their_references(loop_share):
     for name in ("a", "b", "c"):
         result = run_scoped(api, name=name, parent="p2", host="h")
         assert result["changed"] is False and result["endpoint"]["pk"] == made[name]
-    # one reference lookup for the three items; the first item looks its object up alone, the second reads the listing
-    # (without the name filter), the third finds its object there
+    # one reference lookup and one listing (without the name filter, a page) for the three items
     assert api.calls == [("GET", "parents/", {"name": "p2", "page_size": 20}, None),
-                         ("GET", "eps/", {"full": "true", "parent": 2, "name": "a", "page_size": 20}, None),
                          ("GET", "eps/", {"full": "true", "parent": 2, "page": 1, "page_size": 100}, None)]
 
 
@@ -1181,11 +1179,12 @@ class PagedApi(FakeApi):
 
 
 @pytest.mark.parametrize("items, objects, expected", [
-    (1, 1000, 1),      # one item: one filtered lookup, as without a loop
-    (2, 1000, 3),      # a short loop over a large collection: one request more than its items
-    (3, 1000, 4),
-    (200, 200, 3),     # two pages: the first item, page 1, page 2
-    (1000, 1000, 19),  # ten pages: the first item, page 1, 8 lookups while page 1 misses, pages 2 to 10
+    (1, 200, 2),       # up to 10 pages, the listing is read whole by the first item: a loop costs its pages
+    (200, 200, 2),
+    (1000, 1000, 10),
+    (1, 2000, 2),      # a larger one only as far as it pays: a short loop costs one request more than its items
+    (3, 2000, 4),
+    (2000, 2000, 38),  # page 1, 18 lookups while the pages read miss, then pages 2 to 20: about twice the pages
 ])
 def test_a_loop_reads_the_listing_only_as_far_as_it_pays(loop_share, items, objects, expected):
     api = PagedApi()
@@ -1202,8 +1201,7 @@ def test_a_loop_reads_the_listing_only_as_far_as_it_pays(loop_share, items, obje
 def test_a_miss_is_looked_up_again_and_a_write_drops_the_object_from_the_listing(loop_share):
     api = scoped_api()
     mine = ep(api, "a", 2, host="h")
-    run_scoped(api, name="a", parent=2, host="h")  # the first item: looked up alone
-    run_scoped(api, name="a", parent=2, host="h")  # the second: the listing is read
+    run_scoped(api, name="a", parent=2, host="h")  # the listing is read
     late = ep(api, "late", 2, host="h")  # made by someone else after the listing
     api.calls = []
     result = run_scoped(api, name="late", parent=2, host="h")
@@ -1251,14 +1249,14 @@ def test_a_searched_listing_is_shared_only_with_a_superusers_token(loop_share):
     api.request = _me_answers(api, is_superuser=False)
     for name in ("a", "b"):
         assert ensure(FakeModule(api, name=name, parent=2, host="h"), searched)["changed"] is False
-    # the first item looks its object up alone; the second asks who the token is, then looks up alone too
-    assert [c[1] for c in api.calls] == ["eps/", "core/users/me/", "eps/"]
+    # who the token is, asked once; then every item looks its object up alone
+    assert [c[1] for c in api.calls] == ["core/users/me/", "eps/", "eps/"]
     loop_share.begin("task-2")
     api.calls = []
     api.request = _me_answers(api, is_superuser=True)
     for name in ("a", "b"):
         assert ensure(FakeModule(api, name=name, parent=2, host="h"), searched)["changed"] is False
-    assert [(c[1], "name" in (c[2] or {})) for c in api.calls] == [("eps/", True), ("core/users/me/", False), ("eps/", False)]
+    assert [(c[1], "name" in (c[2] or {})) for c in api.calls] == [("core/users/me/", False), ("eps/", False)]
 
 
 def _me_answers(api, is_superuser):
