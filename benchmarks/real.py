@@ -46,6 +46,9 @@ import requests
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 CTL = os.path.join(REPO, "scripts", "authentik-server.sh")
 PAGE_SIZE = 100
+# authentik's web server (gunicorn) ends a worker after about 1,000 requests and drops the connections it held; a
+# module whose request meets that reads again and sends again (up to 2 requests more): counts may exceed by that much
+RESENT = 2
 AUTHORIZATION_FLOW = "default-provider-authorization-implicit-consent"
 DEFAULT_VENV = os.path.join(REPO, ".venv-3.13")
 if not os.path.exists(os.path.join(DEFAULT_VENV, "bin", "ansible-playbook")):
@@ -203,7 +206,7 @@ def measure_tasks(rb, prefix, n, reps, modes, gets):
     expected = {"uri": n, "debug": 0, "empty": 0}
     for contender in contenders[1:]:
         want = expected.get(contender, n)  # core_token: 1 GET per no-op, in both modes
-        ok = all(c == want for c in counts[contender])
+        ok = all(want <= c <= want + (RESENT if want else 0) for c in counts[contender])
         rows.append(bench_run.Row(
             "tasks", "%d %s tasks" % (n, contender if contender != "uri" else "ansible.builtin.uri GET"),
             "%.1f ms/task (play %.2f s); %s requests" % (1000 * per[contender], med[contender],
@@ -263,13 +266,13 @@ def _expect(in_process, n, op):
     pages = max(1, int(math.ceil(n / float(PAGE_SIZE))))
     if not in_process:
         want = (3 if op == "create" else 2) * n
-        return "= %d (%d per item)" % (want, want // n), lambda r: r == want
+        return "= %d (%d per item)" % (want, want // n), lambda r: want <= r <= want + RESENT
     if op == "noop" and pages <= 10:
         return "= %d (%d page%s + provider + token's user)" % (pages + 2, pages, "s" if pages > 1 else ""), \
-            lambda r: r == pages + 2
+            lambda r: pages + 2 <= r <= pages + 2 + RESENT
     limit = 2 * n + 3 if op == "create" else 2 * pages + 3
     why = "lookup + POST per item + a few" if op == "create" else "<= 2 x %d pages + 3" % pages
-    return "<= %d (%s)" % (limit, why), lambda r: r <= limit
+    return "<= %d (%s)" % (limit, why), lambda r: r <= limit + RESENT
 
 
 def _post_once(srv, path, body):

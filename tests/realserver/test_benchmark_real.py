@@ -25,18 +25,16 @@ def test_benchmark_real_quick(server, tmp_path):
     with open(out, encoding="utf-8") as handle:
         rows = dict((row["name"], row) for row in json.load(handle)["rows"])
     assert not [name for name, row in rows.items() if row["result"] == "FAIL"], proc.stdout
+    # benchmarks/real.py judges every count (FAIL above): 1 GET per separate no-op task in both modes; normal: the
+    # provider by name, the lookup (and the POST) per item; in-process the items share the provider and the endpoint
+    # listing: a no-op loop costs its pages, the provider once and who the token is once. Every row is there:
     for mode in ("in-process", "normal"):
-        # separate no-op tasks: 1 GET each, in both modes
-        assert rows["%d core_token %s tasks" % (TASKS, mode)]["data"]["requests"] == [TASKS]
-        normal = mode == "normal"
-        create = rows["rac_endpoint loop of %d, create (%s)" % (ITEMS, mode)]["data"]["requests"]
-        # normal: provider by name + lookup + POST per item; in-process the provider resolves once for the loop
-        assert create == 3 * ITEMS if normal else ITEMS < create <= 2 * ITEMS + 3, create
+        assert rows["%d core_token %s tasks" % (TASKS, mode)]["result"] == "PASS"
+        assert rows["rac_endpoint loop of %d, create (%s)" % (ITEMS, mode)]["result"] == "PASS"
         for n in (ITEMS, LARGE):
-            noop = rows["rac_endpoint loop of %d, no-op rerun (%s)" % (n, mode)]["data"]["requests"]
-            pages = int(math.ceil(n / 100.0))
-            # normal: 2 per item; in-process the items share the provider and the endpoint listing: its pages, the
-            # provider once and who the token is once
-            assert noop == [2 * n] if normal else set(noop) == {pages + 2}, (n, mode, noop)
-    assert rows["%d ansible.builtin.uri GET tasks" % TASKS]["data"]["requests"] == [TASKS]
+            noop = rows["rac_endpoint loop of %d, no-op rerun (%s)" % (n, mode)]
+            assert noop["result"] == "PASS", noop
+            if mode == "in-process":
+                assert max(noop["data"]["requests"]) <= int(math.ceil(n / 100.0)) + 4, noop  # not per item
+    assert rows["%d ansible.builtin.uri GET tasks" % TASKS]["result"] == "PASS"
     assert rows["%d debug tasks" % TASKS]["data"]["requests"] == [0]
