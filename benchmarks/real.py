@@ -100,7 +100,7 @@ def server_up(start=True):
     env = {}
     for line in _ctl("env", timeout=60).stdout.splitlines():
         for word in shlex.split(line)[1:]:
-            name, _, value = word.partition("=")
+            name, dummy, value = word.partition("=")
             env[name] = value
     url, token = env.get("AUTHENTIK_TEST_URL"), env.get("AUTHENTIK_TEST_TOKEN")
     if not (url and token):
