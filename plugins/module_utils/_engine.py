@@ -114,8 +114,14 @@ def _shared_find(module, res, ident, scope, params):
         return None
     client = module.client
 
+    def superuser():
+        try:
+            return bool(client.get("core/users/me/")["user"].get("is_superuser"))
+        except (AuthentikError, KeyError, TypeError, AttributeError):
+            return False  # then nothing is shared: every item looks its object up alone, as without a loop
+
     def may_list():
-        return not res.search or share.fact(client, "superuser", lambda: bool(client.get("core/users/me/")["user"].get("is_superuser")))
+        return not res.search or share.fact(client, "superuser", superuser)
     found = [obj for obj in share.find(client, res.path, params, res.lookup_field, ident, may_list) or []
              if all(obj.get(name) == value for name, value in scope.items())]
     return found[0] if len(found) == 1 else None

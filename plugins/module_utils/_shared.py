@@ -100,14 +100,12 @@ class LoopShare:
     def forget(self, client, path, key_field, key):
         """Drop the object ``key`` from every listing of ``path`` (after the task wrote it)."""
         creds = self.credentials(client)
-        for listing_key, index in self.listings.items():
-            if listing_key[:2] != creds or listing_key[2] != path or not index.get("index"):
+        for listing_key, listing in self.listings.items():
+            if listing_key[:2] != creds or listing_key[2] != path:
                 continue
-            index = index["index"]
-            for value, objects in list(index.items()):
-                kept = [obj for obj in objects if str(obj.get(key_field)) != str(key)]
-                if len(kept) != len(objects):
-                    index[value] = kept
+            entries = listing["index"]
+            for value, objects in list(entries.items()):
+                entries[value] = [obj for obj in objects if str(obj.get(key_field)) != str(key)]
 
     def fact(self, client, name, read):
         """A fact about the token read once per loop (``read()``), such as whether its user is a superuser."""
