@@ -1277,3 +1277,24 @@ def test_check_mode_items_keep_their_own_references(loop_share):
     module = FakeModule(api, name="a", parent="p2", host="h", ep_uuid=None)
     ensure(module, SCOPED)
     assert getattr(module, "_authentik_ref_cache") is not loop_share.current().refs.get(loop_share.LoopShare.credentials(api))
+
+
+def test_when_the_token_user_cannot_be_read_nothing_is_shared(loop_share):
+    api = scoped_api()
+    api.ignored.add("search")
+    searched = Resource(
+        name="endpoint", what="endpoint", path="eps/", key="pk", lookup=("name", "name", "name"), scope=("parent",),
+        list_params={"full": "true"}, search=True,
+        fields=dict(name=Field(), parent=Field(kind=Kind.INT, ref=PARENT, filter="parent"), host=Field()))
+    ep(api, "a", 2)
+    plain = FakeApi.request.__get__(api)
+
+    def request(method, path, params=None, body=None, idempotent=None, retries=None):
+        if path == "core/users/me/":
+            api.calls.append((method, path, None, None))
+            raise AuthentikError("GET core/users/me/: HTTP 403", "GET", path, 403, {"detail": "no"})
+        return plain(method, path, params, body, idempotent, retries)
+    api.request = request
+    for dummy in range(2):
+        assert ensure(FakeModule(api, name="a", parent=2, host="h"), searched)["changed"] is False
+    assert [(c[1], "name" in (c[2] or {})) for c in api.calls] == [("core/users/me/", False), ("eps/", True), ("eps/", True)]
