@@ -16,8 +16,10 @@ The engine talks to anything with ``client`` (an ``AuthentikClient``), ``params`
 ``_diff`` and ``warn()``: an ``AuthentikModule`` in production, a plain object in unit tests.
 
 Its layers, one file each: ``_kinds.py`` (value kinds: parsing, canonical forms, check mode's stand-in, secret
-masking), ``_declare.py`` (declarations: ``Resource``, ``Field``, ``Ref``, ``Secret``), and this file (lookups,
-``ensure``, many objects by filter). Modules import everything from here.
+masking), ``_declare.py`` (declarations: ``Resource``, ``Field``, ``Ref``, ``Secret``), this file (lookups,
+``ensure``, many objects by filter), ``_shared.py`` (what the items of a looping task share: listings, references)
+and ``_export.py`` (the reverse of ``ensure``: the tasks that describe existing objects, for export_info). Modules
+import everything from here, except export_info.
 """
 
 from __future__ import absolute_import, division, print_function
