@@ -44,6 +44,7 @@ MODULE_TASKS = {
     "group": {"name": "fm-group"},
     "rbac_role": {"name": "fm-role"},
     "system_settings": {},
+    "export_info": {"kinds": ["rac_provider"]},
 }
 
 

@@ -32,6 +32,7 @@ import glob
 import json
 import os
 import re
+import tempfile
 import textwrap
 
 import pytest
@@ -39,13 +40,19 @@ import yaml
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 TARGETS = sorted(glob.glob(os.path.join(REPO, "tests", "integration", "targets", "*", "tasks", "main.yml")))
-EXAMPLES = sorted(glob.glob(os.path.join(REPO, "examples", "*.yml")))
+# examples/export.yml exports what the others made, then examples/apply_export.yml applies it: both last, in that order
+EXPORTED = os.path.join(tempfile.gettempdir(), "authentik-api-secrets-export-%d.yml" % os.getpid())
+LAST = ("export.yml", "apply_export.yml")
+EXAMPLES = sorted((path for path in glob.glob(os.path.join(REPO, "examples", "*.yml")) if os.path.basename(path) not in LAST),
+                  ) + [os.path.join(REPO, "examples", name) for name in LAST]
 # What an example needs from the command line (-e, from a vault in real use) and its inventory, by file name.
 EXAMPLE_ARGS = {
     "rac_end_to_end.yml": (["-e", json.dumps(dict(rac_name="secrets-e2e", rac_rdp_password="Vault-Secret-E2E"))],
                            "[windows]\nwin1 ansible_host=10.14.0.1\nwin2 ansible_host=10.14.0.2\n"),
     "automation_account.yml": (["-e", json.dumps(dict(automation_name="secrets-automation",
                                                       automation_token_key="Vault-Key-Automation-0123456789"))], None),
+    "export.yml": (["-e", "export_file=" + EXPORTED], None),
+    "apply_export.yml": (["-e", "export_file=" + EXPORTED], None),
 }
 ADMIN_TOKEN = "sim-admin-token"
 ALICE_TOKEN = "sim-alice-token"
