@@ -43,8 +43,8 @@ TARGETS = sorted(glob.glob(os.path.join(REPO, "tests", "integration", "targets",
 # examples/export.yml exports what the others made, then examples/apply_export.yml applies it: both last, in that order
 EXPORTED = os.path.join(tempfile.gettempdir(), "authentik-api-secrets-export-%d.yml" % os.getpid())
 LAST = ("export.yml", "apply_export.yml")
-EXAMPLES = sorted((path for path in glob.glob(os.path.join(REPO, "examples", "*.yml")) if os.path.basename(path) not in LAST),
-                  ) + [os.path.join(REPO, "examples", name) for name in LAST]
+EXAMPLES = sorted(path for path in glob.glob(os.path.join(REPO, "examples", "*.yml")) if os.path.basename(path) not in LAST)
+EXAMPLES += [os.path.join(REPO, "examples", name) for name in LAST]
 # What an example needs from the command line (-e, from a vault in real use) and its inventory, by file name.
 EXAMPLE_ARGS = {
     "rac_end_to_end.yml": (["-e", json.dumps(dict(rac_name="secrets-e2e", rac_rdp_password="Vault-Secret-E2E"))],
